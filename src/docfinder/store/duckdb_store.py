@@ -1,0 +1,204 @@
+"""The embedded store: one DuckDB file, rebuilt on a copy and swapped in atomically.
+
+A build copies the served file (or starts an empty one) to a hidden sibling, loads into the
+copy, and renames it over the served file only when everything committed. A reader that has the
+old file open keeps reading the old file; an interrupted build leaves a stray copy that the next
+build removes, and the served file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from docfinder.errors import StoreError
+from docfinder.ingest.transforms import MACROS
+from docfinder.store import default_geo
+from docfinder.store.merge import FINALIZE, STAGED_TABLES, all_merge_statements
+
+SCHEMA_VERSION = "1"
+
+
+def _schema_sql() -> str:
+    return resources.files("docfinder.store").joinpath("schema.sql").read_text("utf-8")
+
+
+class DuckDBBuilder:
+    """A connection to the build copy, with the operations the ingest pipeline needs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(sql, params or [])
+
+    def register(self, name: str, table: Any) -> None:
+        self.con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
+    def begin_file(self, values: dict[str, Any]) -> int:
+        """Start a file's transaction and its ingest_log row; return its file_id."""
+        self.con.begin()
+        for table in STAGED_TABLES:
+            self.con.execute(f"DELETE FROM stg_{table}")
+        file_id = int(self._one("SELECT nextval('file_ids')"))
+        columns = ", ".join(["file_id", *values])
+        marks = ", ".join("?" for _ in range(len(values) + 1))
+        self.con.execute(
+            f"INSERT INTO ingest_log ({columns}) VALUES ({marks})", [file_id, *values.values()]
+        )
+        return file_id
+
+    def merge_file(self, dataset: str) -> None:
+        for sql in all_merge_statements(dataset):
+            self.con.execute(sql)
+
+    def finish_file(self, file_id: int, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.con.execute(
+            f"UPDATE ingest_log SET {sets} WHERE file_id = ?", [*values.values(), file_id]
+        )
+        self.con.commit()
+
+    def abort_file(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.rollback()
+
+    def log_failure(self, values: dict[str, Any]) -> None:
+        """Record a file that failed, outside any file transaction."""
+        file_id = int(self._one("SELECT nextval('file_ids')"))
+        columns = ", ".join(["file_id", *values])
+        marks = ", ".join("?" for _ in range(len(values) + 1))
+        self.con.execute(
+            f"INSERT INTO ingest_log ({columns}) VALUES ({marks})", [file_id, *values.values()]
+        )
+
+    def previous_load(self, sha256: str, dataset: str) -> tuple[Any, ...] | None:
+        return self.con.execute(
+            """SELECT file_id, rows_read, rows_loaded, rows_rejected FROM ingest_log
+               WHERE sha256 = ? AND dataset = ? AND status = 'loaded'
+               ORDER BY file_id DESC LIMIT 1""",
+            [sha256, dataset],
+        ).fetchone()
+
+    def forget_file(self, sha256: str, dataset: str) -> None:
+        """Drop the reject log of earlier loads of the same bytes (a forced re-ingest)."""
+        self.con.execute(
+            """DELETE FROM row_issues WHERE file_id IN (SELECT file_id FROM ingest_log
+               WHERE sha256 = ? AND dataset = ?)""",
+            [sha256, dataset],
+        )
+        self.con.execute(
+            "UPDATE ingest_log SET status = 'superseded' WHERE sha256 = ? AND dataset = ?",
+            [sha256, dataset],
+        )
+
+    def finalize(self) -> None:
+        self.con.begin()
+        for sql in FINALIZE:
+            self.con.execute(sql)
+        self.con.commit()
+
+    def _one(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        assert row is not None
+        return row[0]
+
+
+class DuckDBStore:
+    """The served DuckDB file and the way to rebuild it."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def url(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @contextlib.contextmanager
+    def build(self) -> Iterator[DuckDBBuilder]:
+        """Yield a builder on a copy of the store; swap it in when the block succeeds."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._build_lock():
+            self._remove_stale_builds()
+            work = self.path.with_name(f".{self.path.name}.build-{os.getpid()}")
+            if self.path.exists():
+                shutil.copyfile(self.path, work)
+            con = duckdb.connect(str(work))
+            try:
+                builder = DuckDBBuilder(con)
+                _prepare(con)
+                yield builder
+                builder.finalize()
+                _drop_staging(con)
+                con.execute("CHECKPOINT")
+                con.close()
+                os.replace(work, self.path)
+            except BaseException:
+                con.close()
+                _unlink_build(work)
+                raise
+
+    @contextlib.contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(f".{self.path.name}.lock")
+        with open(lock_path, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StoreError(
+                    f"another ingest is building {self.path}; wait for it to finish"
+                ) from exc
+            yield
+
+    def _remove_stale_builds(self) -> None:
+        # Holding the lock means no other build is alive: any leftover copy is from a crash.
+        for stale in self.path.parent.glob(f".{self.path.name}.build-*"):
+            _unlink_build(stale)
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the served store."""
+        if not self.path.exists():
+            raise StoreError(
+                f"no store at {self.path}; load data first with `docfinder ingest FILE...`"
+            )
+        return duckdb.connect(str(self.path), read_only=True)
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_schema_sql())
+    con.execute(MACROS)
+    fresh = con.execute("SELECT count(*) FROM meta").fetchone() == (0,)
+    if fresh:
+        con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
+            [SCHEMA_VERSION, datetime.now().isoformat(timespec="seconds")],
+        )
+        default_geo.load_default_geography(con)
+    for table in STAGED_TABLES:
+        con.execute(f"CREATE OR REPLACE TABLE stg_{table} AS SELECT * FROM {table} LIMIT 0")
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for table in STAGED_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS stg_{table}")
+
+
+def _unlink_build(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()

@@ -1,0 +1,170 @@
+"""How each dataset's staged rows replace what the store already holds.
+
+The rules, by dataset (they make re-ingest idempotent and weekly files update by NPI):
+- NPPES monthly/weekly: a provider is replaced by the newer record (Last Update Date; a tie goes
+  to the file ingested later), with its taxonomies, practice and mailing addresses.
+- pl / othername / endpoint: the NPIs in the file get exactly the file's rows.
+- provider x service, Part D: rows replace rows with the same NPI, code/drug, year (and place).
+- DAC: the NPIs in the file get exactly the file's clinician facts, groups, affiliations, addresses.
+- reference files (taxonomy, hospitals, ZIPs, places): upsert by their key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Columns of each staged table, used to build the staging tables from the main ones.
+STAGED_TABLES = (
+    "providers", "provider_taxonomies", "locations", "other_names", "endpoints", "geocodes",
+    "source_providers", "procedure_volumes", "procedure_descriptions", "drug_volumes",
+    "clinicians", "group_memberships", "affiliations", "hospitals", "taxonomy",
+    "specialty_crosswalk", "zips", "places",
+)
+
+
+@dataclass(frozen=True)
+class Replace:
+    """Delete target rows whose key appears in staging (within scope), insert staging deduped."""
+
+    table: str
+    keys: tuple[str, ...]
+    dedupe: tuple[str, ...] | None = None  # keep one staged row per these columns (last line)
+    scope: str = "true"  # extra condition on target rows `t`
+
+    def sql(self) -> list[str]:
+        match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in self.keys)
+        key_list = ", ".join(self.keys)
+        dedupe = ", ".join(self.dedupe) if self.dedupe else None
+        staged = f"stg_{self.table}"
+        if dedupe:
+            staged = (
+                f"(SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER (PARTITION BY {dedupe}"
+                f" ORDER BY file_id DESC, {_order(self.table)} DESC) AS _rn FROM stg_{self.table})"
+                " WHERE _rn = 1)"
+            )
+        return [
+            f"DELETE FROM {self.table} t USING (SELECT DISTINCT {key_list} FROM stg_{self.table}) s"
+            f" WHERE {match} AND ({self.scope})",
+            f"INSERT INTO {self.table} BY NAME SELECT * FROM {staged}",
+        ]
+
+
+def _order(table: str) -> str:
+    return "file_id" if table in ("taxonomy", "zips", "places", "procedure_descriptions") else "line"
+
+
+_NPPES_PROVIDERS = [
+    # One row per NPI in the file: the last one wins.
+    """CREATE OR REPLACE TEMP TABLE new_providers AS SELECT * FROM stg_providers
+       QUALIFY row_number() OVER (PARTITION BY npi ORDER BY line DESC) = 1""",
+    # An older record never replaces a newer one already in the store.
+    """DELETE FROM new_providers n USING providers p WHERE n.npi = p.npi
+       AND p.record_source = 'nppes' AND p.last_update_date > n.last_update_date""",
+    "DELETE FROM providers t USING new_providers n WHERE t.npi = n.npi",
+    "INSERT INTO providers BY NAME SELECT * FROM new_providers",
+    "DELETE FROM provider_taxonomies t USING new_providers n WHERE t.npi = n.npi",
+    """INSERT INTO provider_taxonomies BY NAME SELECT s.* FROM stg_provider_taxonomies s
+       SEMI JOIN new_providers n ON s.npi = n.npi AND s.line = n.line""",
+    """DELETE FROM locations t USING new_providers n WHERE t.npi = n.npi
+       AND t.kind IN ('practice', 'mailing')""",
+    """INSERT INTO locations BY NAME SELECT s.* FROM stg_locations s
+       SEMI JOIN new_providers n ON s.npi = n.npi AND s.line = n.line""",
+    """DELETE FROM other_names t USING new_providers n WHERE t.npi = n.npi AND t.file_id IN
+       (SELECT file_id FROM ingest_log WHERE dataset = 'nppes')""",
+    """INSERT INTO other_names BY NAME SELECT s.* FROM stg_other_names s
+       SEMI JOIN new_providers n ON s.npi = n.npi AND s.line = n.line""",
+]
+
+
+def merge_statements(dataset: str) -> list[str]:
+    """The SQL that moves a file's staged rows into the store."""
+    if dataset == "nppes":
+        return list(_NPPES_PROVIDERS)
+    return [sql for step in MERGES[dataset] for sql in step.sql()]
+
+
+MERGES: dict[str, tuple[Replace, ...]] = {
+    "nppes_pl": (Replace("locations", ("npi",), None, "t.kind = 'secondary'"),),
+    "nppes_othername": (
+        Replace("other_names", ("npi",), None,
+                "t.file_id IN (SELECT file_id FROM ingest_log WHERE dataset = 'nppes_othername')"),
+    ),
+    "nppes_endpoint": (Replace("endpoints", ("npi",)),),
+    "geocoded_addresses": (Replace("geocodes", ("npi",)),),
+    "nucc_taxonomy": (Replace("taxonomy", ("code",), ("code",)),),
+    "specialty_crosswalk": (Replace("specialty_crosswalk", ("medicare_code",)),),
+    "provider_service": (
+        Replace("procedure_volumes", ("npi", "hcpcs_code", "data_year", "place_of_service"),
+                ("npi", "hcpcs_code", "data_year", "place_of_service")),
+        Replace("source_providers", ("npi", "dataset", "data_year"), ("npi",)),
+        Replace("locations", ("npi", "source_key"), ("npi",), "t.kind = 'claims'"),
+        Replace("procedure_descriptions", ("hcpcs_code", "data_year"), ("hcpcs_code",)),
+    ),
+    "partd": (
+        Replace("drug_volumes", ("npi", "brand_name", "generic_name", "data_year"),
+                ("npi", "brand_name", "generic_name", "data_year")),
+        Replace("source_providers", ("npi", "dataset", "data_year"), ("npi",)),
+    ),
+    "dac": (
+        Replace("clinicians", ("npi",), ("npi",)),
+        Replace("group_memberships", ("npi",), ("npi", "org_pac_id", "org_name")),
+        Replace("affiliations", ("npi",), ("npi", "facility_id")),
+        Replace("source_providers", ("npi", "dataset"), ("npi",)),
+        Replace("locations", ("npi",), ("npi", "source_key"), "t.kind = 'dac'"),
+    ),
+    "hospitals": (Replace("hospitals", ("facility_id",), ("facility_id",)),),
+    "zcta_gazetteer": (),
+    "zip_latlon": (),
+    "geonames_postal": (),
+    "places_table": (Replace("places", ("name", "state", "source"), ("name", "state")),),
+}
+
+# ZIPs are merged field by field: a later file fills or corrects what it has, keeps the rest.
+_ZIP_FIELDS = ("city", "state", "county", "lat", "lon", "population", "land_sqmi", "source", "file_id")
+ZIP_MERGE = [
+    """CREATE OR REPLACE TEMP TABLE new_zips AS SELECT * FROM stg_zips
+       QUALIFY row_number() OVER (PARTITION BY zip5 ORDER BY file_id) = 1""",
+    "INSERT INTO zips BY NAME SELECT * FROM new_zips ON CONFLICT (zip5) DO UPDATE SET "
+    + ", ".join(f"{f} = COALESCE(EXCLUDED.{f}, {f})" for f in _ZIP_FIELDS),
+]
+for _dataset in ("zcta_gazetteer", "zip_latlon", "geonames_postal"):
+    MERGES[_dataset] = ()
+
+
+def all_merge_statements(dataset: str) -> list[str]:
+    """Merge SQL including the field-wise ZIP upsert for geography files."""
+    if dataset in ("zcta_gazetteer", "zip_latlon", "geonames_postal"):
+        return list(ZIP_MERGE)
+    return merge_statements(dataset)
+
+
+FINALIZE = [
+    # Providers seen only in claims, Part D or DAC files get a record from the newest of those.
+    "DELETE FROM providers WHERE record_source <> 'nppes'",
+    """INSERT INTO providers BY NAME
+       SELECT npi, entity_type,
+              CASE WHEN entity_type = 'O' THEN last_or_org END AS org_name,
+              CASE WHEN entity_type IS DISTINCT FROM 'O' THEN last_or_org END AS last_name,
+              first_name, middle_name, credential, gender AS sex, 'active' AS status,
+              dataset AS record_source, file_id, line
+       FROM source_providers s WHERE NOT EXISTS (SELECT 1 FROM providers p WHERE p.npi = s.npi)
+       QUALIFY row_number() OVER (PARTITION BY npi
+               ORDER BY dataset = 'dac', data_year DESC NULLS LAST, file_id DESC) = 1""",
+    # Coordinates: a geocoded street address where one matches, else the ZIP's centroid.
+    "UPDATE locations SET lat = NULL, lon = NULL, geo_source = NULL",
+    """UPDATE locations l SET lat = g.lat, lon = g.lon, geo_source = 'address'
+       FROM (SELECT * FROM geocodes QUALIFY row_number() OVER (
+               PARTITION BY npi, zip5, regexp_replace(upper(address_1), '[^A-Z0-9]', '', 'g')
+               ORDER BY file_id DESC) = 1) g
+       WHERE l.npi = g.npi AND l.zip5 = g.zip5
+         AND regexp_replace(upper(l.address_1), '[^A-Z0-9]', '', 'g')
+             = regexp_replace(upper(g.address_1), '[^A-Z0-9]', '', 'g')""",
+    """UPDATE locations l SET lat = z.lat, lon = z.lon, geo_source = 'zip centroid (' || z.source || ')'
+       FROM zips z WHERE l.lat IS NULL AND l.zip5 = z.zip5 AND z.lat IS NOT NULL""",
+    "DELETE FROM row_issues WHERE severity = 'geo'",
+    """INSERT INTO row_issues SELECT file_id, line, 'zip', 'geo',
+              'ZIP ' || zip5 || ' is not in the loaded geography; this address has no coordinates',
+              NULL
+       FROM locations WHERE lat IS NULL AND zip5 IS NOT NULL AND country = 'US'
+         AND kind <> 'mailing'""",
+]
