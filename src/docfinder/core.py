@@ -1,0 +1,111 @@
+"""The facade: the one entry point the CLI, web app and site export call.
+
+Everything here reads a store; loading goes through `docfinder.ingest.run_ingest`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docfinder.errors import StoreError
+from docfinder.store import open_store
+
+COUNTED_TABLES = (
+    "providers", "provider_taxonomies", "locations", "other_names", "endpoints", "geocodes",
+    "procedure_volumes", "drug_volumes", "clinicians", "group_memberships", "affiliations",
+    "hospitals", "taxonomy", "specialty_crosswalk", "zips", "places", "row_issues",
+)
+
+
+def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def stats(db: str) -> dict[str, Any]:
+    """Row counts per table, providers by status, and every loaded file with its as-of date."""
+    with open_store(db).connect() as con:
+        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
+        status = _rows(con, "SELECT status, count(*) AS n FROM providers GROUP BY 1 ORDER BY 1")
+        datasets = _rows(
+            con,
+            """SELECT dataset, count(*) AS files, sum(rows_read) AS rows_read,
+                      sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected,
+                      max(as_of_date) AS newest_as_of, list(DISTINCT data_year ORDER BY data_year)
+                      FILTER (data_year IS NOT NULL) AS data_years
+               FROM ingest_log WHERE status = 'loaded' GROUP BY 1 ORDER BY 1""",
+        )
+        files = _rows(
+            con,
+            """SELECT file_id, file_name, dataset, as_of_date, data_year, rows_read, rows_loaded,
+                      rows_rejected, status, finished_at FROM ingest_log ORDER BY file_id""",
+        )
+    return {
+        "db": db,
+        "tables": tables,
+        "providers_by_status": {r["status"]: r["n"] for r in status},
+        "datasets": datasets,
+        "files": files,
+    }
+
+
+def rejects(
+    db: str, *, limit: int = 1000, file: str | None = None, include_warnings: bool = False
+) -> list[dict[str, Any]]:
+    """Rejected rows (and, if asked, warnings) with file, line, field and reason."""
+    severities = ["reject", "warn", "geo"] if include_warnings else ["reject"]
+    with open_store(db).connect() as con:
+        return _rows(
+            con,
+            """SELECT l.file_name AS file, l.dataset, r.line, r.field, r.severity, r.reason, r.raw
+               FROM row_issues r JOIN ingest_log l USING (file_id)
+               WHERE list_contains(?, r.severity)
+                 AND (? IS NULL OR l.file_name = ? OR l.path = ?)
+               ORDER BY r.file_id, r.line LIMIT ?""",
+            [severities, file, file, file, limit],
+        )
+
+
+def provider(db: str, npi: int) -> dict[str, Any]:
+    """Everything the store knows about one NPI, each fact with its source file and date."""
+    with open_store(db).connect() as con:
+        found = _rows(con, f"SELECT p.*, {_SOURCE} FROM providers p {_JOIN} WHERE npi = ?", [npi])
+        if not found:
+            raise StoreError(f"NPI {npi} is not in the store")
+        record = found[0]
+        for key, sql in _DETAILS.items():
+            record[key] = _rows(con, sql, [npi])
+    return record
+
+
+_SOURCE = "l.file_name AS source_file, l.dataset AS source_dataset, l.as_of_date AS source_as_of,"
+_SOURCE += " l.data_year AS source_year"
+def _join(alias: str) -> str:
+    return f"LEFT JOIN ingest_log l ON l.file_id = {alias}.file_id"
+
+
+_JOIN = _join("p")
+_DETAILS = {
+    "taxonomies": f"""SELECT t.slot, t.taxonomy_code, x.classification, x.specialization,
+        t.is_primary, t.license_number, t.license_state, {_SOURCE}
+        FROM provider_taxonomies t LEFT JOIN taxonomy x ON x.code = t.taxonomy_code {_join("t")}
+        WHERE t.npi = ? ORDER BY t.slot""",
+    "locations": f"""SELECT kind, address_1, address_2, city, state, zip5, phone, lat, lon,
+        geo_source, {_SOURCE}, line FROM locations p {_JOIN} WHERE npi = ?
+        ORDER BY kind, source_year DESC NULLS LAST""",
+    "procedures": f"""SELECT v.data_year, v.hcpcs_code, v.place_of_service, v.services,
+        v.beneficiaries, {_SOURCE}, v.line FROM procedure_volumes v {_join("v")}
+        WHERE v.npi = ? ORDER BY v.data_year DESC, v.hcpcs_code""",
+    "drugs": f"""SELECT v.data_year, v.generic_name, v.brand_name, v.claims, v.beneficiaries,
+        {_SOURCE}, v.line FROM drug_volumes v {_join("v")} WHERE v.npi = ?
+        ORDER BY v.data_year DESC, v.claims DESC""",
+    "clinician": f"""SELECT c.med_school, c.grad_year, c.primary_specialty,
+        c.secondary_specialties, c.telehealth, c.accepts_assignment, {_SOURCE}
+        FROM clinicians c {_join("c")} WHERE c.npi = ?""",
+    "affiliations": f"""SELECT a.facility_id, COALESCE(h.name, a.hospital_name) AS hospital,
+        h.overall_rating, {_SOURCE} FROM affiliations a
+        LEFT JOIN hospitals h USING (facility_id) {_join("a")} WHERE a.npi = ?""",
+    "other_names": f"""SELECT o.name, o.type_code, {_SOURCE} FROM other_names o {_join("o")}
+        WHERE o.npi = ?""",
+}
