@@ -33,7 +33,8 @@ for _name in _COMMANDS:
 def main() -> None:
     """Console-script entry point: report docfinder errors without a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        # Without standalone mode click returns ctx.exit(n)'s code instead of raising it.
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -45,3 +46,4 @@ def main() -> None:
     except DocfinderError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
