@@ -27,7 +27,7 @@ for _name in _COMMANDS:
         if exc.name != f"docfinder.commands.{_name}":
             raise
         continue
-    cli.add_command(getattr(_module, "command"), name=_name)
+    cli.add_command(_module.command, name=_name)
 
 
 def main() -> None:

@@ -11,9 +11,23 @@ from docfinder.errors import StoreError
 from docfinder.store import open_store
 
 COUNTED_TABLES = (
-    "providers", "provider_taxonomies", "locations", "other_names", "endpoints", "geocodes",
-    "procedure_volumes", "drug_volumes", "clinicians", "group_memberships", "affiliations",
-    "hospitals", "taxonomy", "specialty_crosswalk", "zips", "places", "row_issues",
+    "providers",
+    "provider_taxonomies",
+    "locations",
+    "other_names",
+    "endpoints",
+    "geocodes",
+    "procedure_volumes",
+    "drug_volumes",
+    "clinicians",
+    "group_memberships",
+    "affiliations",
+    "hospitals",
+    "taxonomy",
+    "specialty_crosswalk",
+    "zips",
+    "places",
+    "row_issues",
 )
 
 
@@ -26,7 +40,9 @@ def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str,
 def stats(db: str) -> dict[str, Any]:
     """Row counts per table, providers by status, and every loaded file with its as-of date."""
     with open_store(db).connect() as con:
-        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
+        tables = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in COUNTED_TABLES
+        }
         status = _rows(con, "SELECT status, count(*) AS n FROM providers GROUP BY 1 ORDER BY 1")
         datasets = _rows(
             con,
@@ -81,6 +97,8 @@ def provider(db: str, npi: int) -> dict[str, Any]:
 
 _SOURCE = "l.file_name AS source_file, l.dataset AS source_dataset, l.as_of_date AS source_as_of,"
 _SOURCE += " l.data_year AS source_year"
+
+
 def _join(alias: str) -> str:
     return f"LEFT JOIN ingest_log l ON l.file_id = {alias}.file_id"
 

@@ -22,7 +22,11 @@ from docfinder.ingest import FileReport, run_ingest
 @click.option("--strict", is_flag=True, help="Load nothing unless every file loads.")
 @json_option
 def command(
-    db: str | None, files: tuple[Path, ...], year: int | None, force: bool, strict: bool,
+    db: str | None,
+    files: tuple[Path, ...],
+    year: int | None,
+    force: bool,
+    strict: bool,
     as_json: bool,
 ) -> None:
     """Load official public files (NPPES, NUCC, Medicare, Part D, DAC, hospitals, geography).
@@ -45,11 +49,19 @@ def command(
 
 
 def _with_progress(
-    console: Console, location: str, files: tuple[Path, ...], year: int | None, force: bool,
+    console: Console,
+    location: str,
+    files: tuple[Path, ...],
+    year: int | None,
+    force: bool,
     strict: bool,
 ) -> list[FileReport]:
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} rows"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
 
@@ -64,10 +76,18 @@ def _with_progress(
 def _print_table(reports: list[FileReport], location: str) -> None:
     table = Table(title=f"ingest into {location}")
     for name in ("file", "dataset", "read", "loaded", "rejected", "status"):
-        table.add_column(name, justify="right" if name in ("read", "loaded", "rejected") else "left")
+        table.add_column(
+            name, justify="right" if name in ("read", "loaded", "rejected") else "left"
+        )
     for r in reports:
-        table.add_row(Path(r.path).name, r.dataset or "?", f"{r.rows_read:,}", f"{r.rows_loaded:,}",
-                      f"{r.rows_rejected:,}", r.status)
+        table.add_row(
+            Path(r.path).name,
+            r.dataset or "?",
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_rejected:,}",
+            r.status,
+        )
     console = Console()
     console.print(table)
     for r in reports:

@@ -30,7 +30,10 @@ def command(db: str | None, npi: int, as_json: bool) -> None:
             console.print(f"[bold]{key}[/bold]")
             for row in record[key]:
                 facts = ", ".join(
-                    f"{k}={v}" for k, v in row.items()
+                    f"{k}={v}"
+                    for k, v in row.items()
                     if v is not None and not k.startswith("source_") and k != "line"
                 )
-                console.print(f"  {facts}  [dim]({row['source_file']}, {row['source_year'] or row['source_as_of'] or ''})[/dim]", highlight=False)
+                when = row["source_year"] or row["source_as_of"] or ""
+                source = f"[dim]({row['source_file']}, {when})[/dim]"
+                console.print(f"  {facts}  {source}", highlight=False)

@@ -33,6 +33,12 @@ def command(db: str | None, as_json: bool) -> None:
         datasets.add_column(name)
     for d in result["datasets"]:
         years = ", ".join(str(y) for y in d["data_years"] or [])
-        datasets.add_row(d["dataset"], str(d["files"]), f"{d['rows_loaded']:,}",
-                         f"{d['rows_rejected']:,}", str(d["newest_as_of"] or ""), years)
+        datasets.add_row(
+            d["dataset"],
+            str(d["files"]),
+            f"{d['rows_loaded']:,}",
+            f"{d['rows_rejected']:,}",
+            str(d["newest_as_of"] or ""),
+            years,
+        )
     console.print(datasets)

@@ -30,7 +30,8 @@ Progress = Callable[[str, int, int], None]  # (file, rows so far, bytes so far)
 class Builder(Protocol):
     """What the pipeline needs from a store build (see store.duckdb_store.DuckDBBuilder)."""
 
-    def execute(self, sql: str, params: list[Any] | None = None) -> Any: ...
+    def execute(self, sql: str, params: list[Any] | None = None) -> None: ...
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]: ...
     def register(self, name: str, table: pa.Table) -> None: ...
     def unregister(self, name: str) -> None: ...
     def begin_file(self, values: dict[str, Any]) -> int: ...
@@ -70,10 +71,16 @@ class FileReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "path": self.path, "dataset": self.dataset, "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
-            "warnings": self.warnings, "status": self.status, "error": self.error,
-            "size_bytes": self.size_bytes, "seconds": round(self.seconds, 3),
+            "path": self.path,
+            "dataset": self.dataset,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "warnings": self.warnings,
+            "status": self.status,
+            "error": self.error,
+            "size_bytes": self.size_bytes,
+            "seconds": round(self.seconds, 3),
             "notes": self.notes,
         }
 
@@ -94,7 +101,9 @@ def plan_file(source: InputFile, year: int | None = None) -> PlannedFile:
     return PlannedFile(source, sniffed, layout, projection, data_year, as_of)
 
 
-def plan(paths: Iterable[Path], year: int | None = None) -> tuple[list[PlannedFile], list[FileReport]]:
+def plan(
+    paths: Iterable[Path], year: int | None = None
+) -> tuple[list[PlannedFile], list[FileReport]]:
     """Recognise every file up front; failures are reported, nothing is loaded yet."""
     planned: list[PlannedFile] = []
     failed: list[FileReport] = []
@@ -117,7 +126,9 @@ def ingest_planned(
 ) -> FileReport:
     """Load one recognised file in its own transaction; a failure rolls the file back."""
     started = time.perf_counter()
-    report = FileReport(item.source.display, item.layout.dataset, size_bytes=item.source.size_bytes())
+    report = FileReport(
+        item.source.display, item.layout.dataset, size_bytes=item.source.size_bytes()
+    )
     sha = item.source.sha256()
     previous = None if force else builder.previous_load(sha, item.layout.dataset)
     if previous is not None:
@@ -132,8 +143,8 @@ def ingest_planned(
         file_id = builder.begin_file(log)
         _load_batches(builder, item, file_id, report, progress)
         if item.layout.dataset == "nppes" and item.as_of is None:
-            newest = builder.execute("SELECT max(last_update_date) FROM stg_providers").fetchone()
-            item.as_of = newest[0].isoformat() if newest and newest[0] else None
+            newest = builder.query("SELECT max(last_update_date) FROM stg_providers")[0][0]
+            item.as_of = newest.isoformat() if newest else None
         builder.merge_file(item.layout.dataset)
         if item.projection.pandas_index:
             report.notes.append("pandas export: index column dropped, float-cast IDs repaired")
@@ -141,14 +152,18 @@ def ingest_planned(
     except Exception as exc:  # the file is rolled back whatever went wrong
         builder.abort_file()
         report.status, report.error = "failed", _describe(exc, item)
-        builder.log_failure({**log, "status": "failed", "note": report.error,
-                             "finished_at": datetime.now()})
+        builder.log_failure(
+            {**log, "status": "failed", "note": report.error, "finished_at": datetime.now()}
+        )
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _load_batches(
-    builder: Builder, item: PlannedFile, file_id: int, report: FileReport,
+    builder: Builder,
+    item: PlannedFile,
+    file_id: int,
+    report: FileReport,
     progress: Progress | None,
 ) -> None:
     transform = TRANSFORMS[item.layout.dataset]
@@ -157,14 +172,12 @@ def _load_batches(
     params = {"$file_id": str(file_id), "$year": str(item.data_year or "NULL")}
     missing = [c for c in item.layout.columns if c not in item.projection.positions]
     missing += [c for c in OPTIONAL_COLUMNS if c not in item.layout.columns]
-    for table, bad_rows in stream_batches(
-        item.source, item.sniffed, item.layout, item.projection
-    ):
+    for table, bad_rows in stream_batches(item.source, item.sniffed, item.layout, item.projection):
         _stage_batch(builder, table, missing, check_sql, transform.outputs, params, file_id)
-        counts = builder.execute(
+        counts = builder.query(
             "SELECT count(*) FILTER (_reason IS NULL), count(*) FILTER (_reason IS NOT NULL),"
             " count(*) FILTER (_reason IS NULL AND _warn IS NOT NULL) FROM cleaned_all"
-        ).fetchone()
+        )[0]
         _record_bad_rows(builder, file_id, bad_rows)
         report.rows_loaded += int(counts[0])
         report.rows_rejected += int(counts[1]) + len(bad_rows)
@@ -175,8 +188,13 @@ def _load_batches(
 
 
 def _stage_batch(
-    builder: Builder, table: pa.Table, missing: list[str], check_sql: str,
-    outputs: tuple[tuple[str, str], ...], params: dict[str, str], file_id: int,
+    builder: Builder,
+    table: pa.Table,
+    missing: list[str],
+    check_sql: str,
+    outputs: tuple[tuple[str, str], ...],
+    params: dict[str, str],
+    file_id: int,
 ) -> None:
     con = builder.execute
     raw_cols = [c for c in table.column_names if c != LINE]
@@ -212,18 +230,28 @@ def _record_bad_rows(builder: Builder, file_id: int, bad_rows: list[BadRow]) -> 
 
 def _log_values(item: PlannedFile, sha: str, size: int) -> dict[str, Any]:
     return {
-        "path": str(item.source.path.resolve()), "member": item.source.member,
-        "file_name": item.source.name, "sha256": sha, "size_bytes": size,
-        "dataset": item.layout.dataset, "layout": item.layout.name, "as_of_date": item.as_of,
-        "data_year": item.data_year, "started_at": datetime.now(), "status": "loading",
+        "path": str(item.source.path.resolve()),
+        "member": item.source.member,
+        "file_name": item.source.name,
+        "sha256": sha,
+        "size_bytes": size,
+        "dataset": item.layout.dataset,
+        "layout": item.layout.name,
+        "as_of_date": item.as_of,
+        "data_year": item.data_year,
+        "started_at": datetime.now(),
+        "status": "loading",
     }
 
 
 def _finish_values(report: FileReport, item: PlannedFile) -> dict[str, Any]:
     return {
-        "rows_read": report.rows_read, "rows_loaded": report.rows_loaded,
-        "rows_rejected": report.rows_rejected, "status": "loaded",
-        "finished_at": datetime.now(), "note": "; ".join(report.notes) or None,
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_rejected": report.rows_rejected,
+        "status": "loaded",
+        "finished_at": datetime.now(),
+        "note": "; ".join(report.notes) or None,
         "as_of_date": item.as_of,
     }
 

@@ -124,9 +124,16 @@ def _nppes() -> Transform:
                 "'entity type must be 1 (individual) or 2 (organisation), found ' "
                 "|| COALESCE(quote(entity_type), 'nothing')",
             ),
-            *(Check(d, f"date_bad({d})", f"'not a date (MM/DD/YYYY): ' || quote({d})") for d in dates),
-            Check("zip", "zip_bad(zip, country)", "'practice ZIP is not 5 or 9 digits: ' || quote(zip)",
-                  "warn"),
+            *(
+                Check(d, f"date_bad({d})", f"'not a date (MM/DD/YYYY): ' || quote({d})")
+                for d in dates
+            ),
+            Check(
+                "zip",
+                "zip_bad(zip, country)",
+                "'practice ZIP is not 5 or 9 digits: ' || quote(zip)",
+                "warn",
+            ),
         ),
         outputs=(
             ("providers", providers),
@@ -176,8 +183,11 @@ def _geocoded() -> Transform:
     return Transform(
         checks=(
             _npi_check(),
-            Check("latitude", "coord_bad(lat, lon)",
-                  "'not a usable coordinate: ' || quote(lat) || ', ' || quote(lon)"),
+            Check(
+                "latitude",
+                "coord_bad(lat, lon)",
+                "'not a usable coordinate: ' || quote(lat) || ', ' || quote(lon)",
+            ),
         ),
         outputs=(("geocodes", select),),
     )
@@ -190,8 +200,11 @@ def _nucc() -> Transform:
         nz(section) AS section, $file_id AS file_id FROM cleaned"""
     return Transform(
         checks=(
-            Check("Code", "NOT regexp_full_match(upper(COALESCE(nz(code), '')), '[0-9]{3}[0-9A-Z]{6}X')",
-                  "'not a NUCC taxonomy code: ' || quote(code)"),
+            Check(
+                "Code",
+                "NOT regexp_full_match(upper(COALESCE(nz(code), '')), '[0-9]{3}[0-9A-Z]{6}X')",
+                "'not a NUCC taxonomy code: ' || quote(code)",
+            ),
         ),
         outputs=(("taxonomy", select),),
     )
@@ -205,14 +218,22 @@ def _crosswalk() -> Transform:
         $file_id AS file_id, _line AS line FROM cleaned"""
     return Transform(
         checks=(
-            Check("MEDICARE SPECIALTY CODE", "starts_with(trim(medicare_code), '[')",
-                  "'footnote row, not data: ' || left(medicare_code, 60)"),
-            Check("MEDICARE SPECIALTY CODE", "nz(medicare_code) IS NULL",
-                  "'no Medicare specialty code'"),
-            Check("PROVIDER TAXONOMY CODE",
-                  f"nz(taxonomy_code) IS NOT NULL AND NOT list_bool_and(list_transform({codes},"
-                  " lambda c: regexp_full_match(c, '[0-9]{3}[0-9A-Z]{6}X')))",
-                  "'not a NUCC taxonomy code: ' || quote(taxonomy_code)"),
+            Check(
+                "MEDICARE SPECIALTY CODE",
+                "starts_with(trim(medicare_code), '[')",
+                "'footnote row, not data: ' || left(medicare_code, 60)",
+            ),
+            Check(
+                "MEDICARE SPECIALTY CODE",
+                "nz(medicare_code) IS NULL",
+                "'no Medicare specialty code'",
+            ),
+            Check(
+                "PROVIDER TAXONOMY CODE",
+                f"nz(taxonomy_code) IS NOT NULL AND NOT list_bool_and(list_transform({codes},"
+                " lambda c: regexp_full_match(c, '[0-9]{3}[0-9A-Z]{6}X')))",
+                "'not a NUCC taxonomy code: ' || quote(taxonomy_code)",
+            ),
         ),
         outputs=(("specialty_crosswalk", select),),
     )
@@ -238,16 +259,33 @@ def _provider_service() -> Transform:
     return Transform(
         checks=(
             _npi_check(),
-            Check("HCPCS_Cd", "NOT regexp_full_match(upper(COALESCE(trim(hcpcs_code), '')), '[0-9A-Z]{5}')",
-                  "'not a CPT/HCPCS code: ' || quote(hcpcs_code)"),
-            Check("Tot_Srvcs", "num(services) IS NULL OR num(services) < 0",
-                  "'services is not a non-negative number: ' || quote(services)"),
-            Check("Tot_Benes", "num_bad(beneficiaries) OR num(beneficiaries) < 0",
-                  "'beneficiaries is not a non-negative number: ' || quote(beneficiaries)"),
-            Check("Place_Of_Srvc", "nz(place_of_service) IS NOT NULL AND upper(trim(place_of_service))"
-                  " NOT IN ('F', 'O')", "'place of service must be F or O: ' || quote(place_of_service)"),
-            Check("Rndrng_Prvdr_Zip5", "zip_bad(zip, country)",
-                  "'ZIP is not 5 or 9 digits: ' || quote(zip)", "warn"),
+            Check(
+                "HCPCS_Cd",
+                "NOT regexp_full_match(upper(COALESCE(trim(hcpcs_code), '')), '[0-9A-Z]{5}')",
+                "'not a CPT/HCPCS code: ' || quote(hcpcs_code)",
+            ),
+            Check(
+                "Tot_Srvcs",
+                "num(services) IS NULL OR num(services) < 0",
+                "'services is not a non-negative number: ' || quote(services)",
+            ),
+            Check(
+                "Tot_Benes",
+                "num_bad(beneficiaries) OR num(beneficiaries) < 0",
+                "'beneficiaries is not a non-negative number: ' || quote(beneficiaries)",
+            ),
+            Check(
+                "Place_Of_Srvc",
+                "nz(place_of_service) IS NOT NULL AND upper(trim(place_of_service))"
+                " NOT IN ('F', 'O')",
+                "'place of service must be F or O: ' || quote(place_of_service)",
+            ),
+            Check(
+                "Rndrng_Prvdr_Zip5",
+                "zip_bad(zip, country)",
+                "'ZIP is not 5 or 9 digits: ' || quote(zip)",
+                "warn",
+            ),
         ),
         outputs=(
             ("procedure_volumes", volumes),
@@ -273,10 +311,16 @@ def _partd() -> Transform:
         checks=(
             _npi_check(),
             Check("Gnrc_Name", "nz(generic_name) IS NULL", "'generic drug name is empty'"),
-            Check("Tot_Clms", "num(claims) IS NULL OR num(claims) < 0",
-                  "'claims is not a non-negative number: ' || quote(claims)"),
-            Check("Tot_Benes", "num_bad(beneficiaries)",
-                  "'beneficiaries is not a number: ' || quote(beneficiaries)"),
+            Check(
+                "Tot_Clms",
+                "num(claims) IS NULL OR num(claims) < 0",
+                "'claims is not a non-negative number: ' || quote(claims)",
+            ),
+            Check(
+                "Tot_Benes",
+                "num_bad(beneficiaries)",
+                "'beneficiaries is not a number: ' || quote(beneficiaries)",
+            ),
         ),
         outputs=(("drug_volumes", volumes), ("source_providers", identity)),
     )
@@ -308,8 +352,14 @@ def _dac() -> Transform:
     return Transform(
         checks=(
             _npi_check(),
-            Check("Grd_yr", "num_bad(grad_year)", "'graduation year is not a number: ' || quote(grad_year)"),
-            Check("zip", "zip_bad(zip, NULL)", "'ZIP is not 5 or 9 digits: ' || quote(zip)", "warn"),
+            Check(
+                "Grd_yr",
+                "num_bad(grad_year)",
+                "'graduation year is not a number: ' || quote(grad_year)",
+            ),
+            Check(
+                "zip", "zip_bad(zip, NULL)", "'ZIP is not 5 or 9 digits: ' || quote(zip)", "warn"
+            ),
         ),
         outputs=(
             ("clinicians", clinician),
@@ -334,10 +384,12 @@ def _hospitals() -> Transform:
     return Transform(
         checks=(
             Check("Facility ID", "clean_id(facility_id) IS NULL", "'facility ID is empty'"),
-            Check("Hospital overall rating",
-                  "nz(overall_rating) IS NOT NULL AND nz(overall_rating) <> 'Not Available' "
-                  "AND TRY_CAST(nz(overall_rating) AS INTEGER) NOT BETWEEN 1 AND 5",
-                  "'rating must be 1-5 or Not Available: ' || quote(overall_rating)"),
+            Check(
+                "Hospital overall rating",
+                "nz(overall_rating) IS NOT NULL AND nz(overall_rating) <> 'Not Available' "
+                "AND TRY_CAST(nz(overall_rating) AS INTEGER) NOT BETWEEN 1 AND 5",
+                "'rating must be 1-5 or Not Available: ' || quote(overall_rating)",
+            ),
         ),
         outputs=(("hospitals", select),),
     )
@@ -346,10 +398,16 @@ def _hospitals() -> Transform:
 def _zip_check(field: str) -> tuple[Check, ...]:
     return (
         Check(field, "nz(zip) IS NULL AND nz(lat) IS NULL AND nz(lon) IS NULL", "'blank row'"),
-        Check(field, "zip_full(zip) IS NULL OR length(zip_full(zip)) <> 5",
-              "'not a 5-digit ZIP: ' || quote(zip)"),
-        Check("latitude", "coord_bad(lat, lon)",
-              "'not a usable coordinate: ' || quote(lat) || ', ' || quote(lon)"),
+        Check(
+            field,
+            "zip_full(zip) IS NULL OR length(zip_full(zip)) <> 5",
+            "'not a 5-digit ZIP: ' || quote(zip)",
+        ),
+        Check(
+            "latitude",
+            "coord_bad(lat, lon)",
+            "'not a usable coordinate: ' || quote(lat) || ', ' || quote(lon)",
+        ),
     )
 
 
@@ -376,8 +434,11 @@ def _places() -> Transform:
     return Transform(
         checks=(
             Check("city", "nz(city) IS NULL", "'place name is empty'"),
-            Check("lat", "coord_bad(lat, lon)",
-                  "'not a usable coordinate: ' || quote(lat) || ', ' || quote(lon)"),
+            Check(
+                "lat",
+                "coord_bad(lat, lon)",
+                "'not a usable coordinate: ' || quote(lat) || ', ' || quote(lon)",
+            ),
         ),
         outputs=(("places", select),),
     )

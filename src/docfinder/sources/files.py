@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from docfinder.errors import InputError
 
@@ -48,16 +48,16 @@ class InputFile:
     def display(self) -> str:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
-    def open(self) -> BinaryIO:
+    def open(self) -> IO[bytes]:
         """A fresh binary stream positioned at the start of the data (gzip is undone)."""
         stream = self._open_raw()
         if stream.read(2) == b"\x1f\x8b":
             stream.close()
-            return gzip.open(self._open_raw(), "rb")  # type: ignore[return-value]
+            return gzip.open(self._open_raw(), "rb")
         stream.close()
         return self._open_raw()
 
-    def _open_raw(self) -> BinaryIO:
+    def _open_raw(self) -> IO[bytes]:
         if self.member is None:
             return open(self.path, "rb")
         archive = zipfile.ZipFile(self.path)

@@ -18,7 +18,8 @@ import zipcodes
 def zip_rows() -> pa.Table:
     """ZIP centroids from the zipcodes package (only ZIPs with coordinates)."""
     source = f"zipcodes {version('zipcodes')}"
-    rows = [z for z in zipcodes.list_all() if z.get("lat") and z.get("long")]
+    every = zipcodes.list_all()  # type: ignore[no-untyped-call]
+    rows = [z for z in every if z.get("lat") and z.get("long")]
     return pa.table(
         {
             "zip5": [z["zip_code"] for z in rows],

@@ -26,6 +26,7 @@ from docfinder.store import default_geo
 from docfinder.store.merge import FINALIZE, STAGED_TABLES, all_merge_statements
 
 SCHEMA_VERSION = "1"
+BUILD_MEMORY = os.environ.get("DOCFINDER_BUILD_MEMORY", "4GB")
 
 
 def _schema_sql() -> str:
@@ -38,8 +39,12 @@ class DuckDBBuilder:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
 
-    def execute(self, sql: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
-        return self.con.execute(sql, params or [])
+    def execute(self, sql: str, params: list[Any] | None = None) -> None:
+        # Results are always consumed: DuckDB refuses new work while one is pending.
+        self.con.execute(sql, params or []).fetchall()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
 
     def register(self, name: str, table: Any) -> None:
         self.con.register(name, table)
@@ -51,24 +56,22 @@ class DuckDBBuilder:
         """Start a file's transaction and its ingest_log row; return its file_id."""
         self.con.begin()
         for table in STAGED_TABLES:
-            self.con.execute(f"DELETE FROM stg_{table}")
+            self.execute(f"DELETE FROM stg_{table}")
         file_id = int(self._one("SELECT nextval('file_ids')"))
         columns = ", ".join(["file_id", *values])
         marks = ", ".join("?" for _ in range(len(values) + 1))
-        self.con.execute(
+        self.execute(
             f"INSERT INTO ingest_log ({columns}) VALUES ({marks})", [file_id, *values.values()]
         )
         return file_id
 
     def merge_file(self, dataset: str) -> None:
         for sql in all_merge_statements(dataset):
-            self.con.execute(sql)
+            self.execute(sql)
 
     def finish_file(self, file_id: int, values: dict[str, Any]) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
-        self.con.execute(
-            f"UPDATE ingest_log SET {sets} WHERE file_id = ?", [*values.values(), file_id]
-        )
+        self.execute(f"UPDATE ingest_log SET {sets} WHERE file_id = ?", [*values.values(), file_id])
         self.con.commit()
 
     def abort_file(self) -> None:
@@ -80,26 +83,27 @@ class DuckDBBuilder:
         file_id = int(self._one("SELECT nextval('file_ids')"))
         columns = ", ".join(["file_id", *values])
         marks = ", ".join("?" for _ in range(len(values) + 1))
-        self.con.execute(
+        self.execute(
             f"INSERT INTO ingest_log ({columns}) VALUES ({marks})", [file_id, *values.values()]
         )
 
     def previous_load(self, sha256: str, dataset: str) -> tuple[Any, ...] | None:
-        return self.con.execute(
+        rows = self.query(
             """SELECT file_id, rows_read, rows_loaded, rows_rejected FROM ingest_log
                WHERE sha256 = ? AND dataset = ? AND status = 'loaded'
                ORDER BY file_id DESC LIMIT 1""",
             [sha256, dataset],
-        ).fetchone()
+        )
+        return rows[0] if rows else None
 
     def forget_file(self, sha256: str, dataset: str) -> None:
         """Drop the reject log of earlier loads of the same bytes (a forced re-ingest)."""
-        self.con.execute(
+        self.execute(
             """DELETE FROM row_issues WHERE file_id IN (SELECT file_id FROM ingest_log
                WHERE sha256 = ? AND dataset = ?)""",
             [sha256, dataset],
         )
-        self.con.execute(
+        self.execute(
             "UPDATE ingest_log SET status = 'superseded' WHERE sha256 = ? AND dataset = ?",
             [sha256, dataset],
         )
@@ -107,13 +111,11 @@ class DuckDBBuilder:
     def finalize(self) -> None:
         self.con.begin()
         for sql in FINALIZE:
-            self.con.execute(sql)
+            self.execute(sql)
         self.con.commit()
 
     def _one(self, sql: str) -> Any:
-        row = self.con.execute(sql).fetchone()
-        assert row is not None
-        return row[0]
+        return self.query(sql)[0][0]
 
 
 class DuckDBStore:
@@ -180,9 +182,11 @@ class DuckDBStore:
 
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    # Bounded memory for national builds (spills to disk beyond this); row order is not needed.
+    con.execute(f"SET memory_limit = '{BUILD_MEMORY}'; SET preserve_insertion_order = false")
     con.execute(_schema_sql())
     con.execute(MACROS)
-    fresh = con.execute("SELECT count(*) FROM meta").fetchone() == (0,)
+    fresh = con.execute("SELECT count(*) FROM meta").fetchall() == [(0,)]
     if fresh:
         con.execute(
             "INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",

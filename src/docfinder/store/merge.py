@@ -15,10 +15,24 @@ from dataclasses import dataclass
 
 # Columns of each staged table, used to build the staging tables from the main ones.
 STAGED_TABLES = (
-    "providers", "provider_taxonomies", "locations", "other_names", "endpoints", "geocodes",
-    "source_providers", "procedure_volumes", "procedure_descriptions", "drug_volumes",
-    "clinicians", "group_memberships", "affiliations", "hospitals", "taxonomy",
-    "specialty_crosswalk", "zips", "places",
+    "providers",
+    "provider_taxonomies",
+    "locations",
+    "other_names",
+    "endpoints",
+    "geocodes",
+    "source_providers",
+    "procedure_volumes",
+    "procedure_descriptions",
+    "drug_volumes",
+    "clinicians",
+    "group_memberships",
+    "affiliations",
+    "hospitals",
+    "taxonomy",
+    "specialty_crosswalk",
+    "zips",
+    "places",
 )
 
 
@@ -50,7 +64,9 @@ class Replace:
 
 
 def _order(table: str) -> str:
-    return "file_id" if table in ("taxonomy", "zips", "places", "procedure_descriptions") else "line"
+    return (
+        "file_id" if table in ("taxonomy", "zips", "places", "procedure_descriptions") else "line"
+    )
 
 
 _NPPES_PROVIDERS = [
@@ -86,23 +102,33 @@ def merge_statements(dataset: str) -> list[str]:
 MERGES: dict[str, tuple[Replace, ...]] = {
     "nppes_pl": (Replace("locations", ("npi",), None, "t.kind = 'secondary'"),),
     "nppes_othername": (
-        Replace("other_names", ("npi",), None,
-                "t.file_id IN (SELECT file_id FROM ingest_log WHERE dataset = 'nppes_othername')"),
+        Replace(
+            "other_names",
+            ("npi",),
+            None,
+            "t.file_id IN (SELECT file_id FROM ingest_log WHERE dataset = 'nppes_othername')",
+        ),
     ),
     "nppes_endpoint": (Replace("endpoints", ("npi",)),),
     "geocoded_addresses": (Replace("geocodes", ("npi",)),),
     "nucc_taxonomy": (Replace("taxonomy", ("code",), ("code",)),),
     "specialty_crosswalk": (Replace("specialty_crosswalk", ("medicare_code",)),),
     "provider_service": (
-        Replace("procedure_volumes", ("npi", "hcpcs_code", "data_year", "place_of_service"),
-                ("npi", "hcpcs_code", "data_year", "place_of_service")),
+        Replace(
+            "procedure_volumes",
+            ("npi", "hcpcs_code", "data_year", "place_of_service"),
+            ("npi", "hcpcs_code", "data_year", "place_of_service"),
+        ),
         Replace("source_providers", ("npi", "dataset", "data_year"), ("npi",)),
         Replace("locations", ("npi", "source_key"), ("npi",), "t.kind = 'claims'"),
         Replace("procedure_descriptions", ("hcpcs_code", "data_year"), ("hcpcs_code",)),
     ),
     "partd": (
-        Replace("drug_volumes", ("npi", "brand_name", "generic_name", "data_year"),
-                ("npi", "brand_name", "generic_name", "data_year")),
+        Replace(
+            "drug_volumes",
+            ("npi", "brand_name", "generic_name", "data_year"),
+            ("npi", "brand_name", "generic_name", "data_year"),
+        ),
         Replace("source_providers", ("npi", "dataset", "data_year"), ("npi",)),
     ),
     "dac": (
@@ -120,7 +146,17 @@ MERGES: dict[str, tuple[Replace, ...]] = {
 }
 
 # ZIPs are merged field by field: a later file fills or corrects what it has, keeps the rest.
-_ZIP_FIELDS = ("city", "state", "county", "lat", "lon", "population", "land_sqmi", "source", "file_id")
+_ZIP_FIELDS = (
+    "city",
+    "state",
+    "county",
+    "lat",
+    "lon",
+    "population",
+    "land_sqmi",
+    "source",
+    "file_id",
+)
 ZIP_MERGE = [
     """CREATE OR REPLACE TEMP TABLE new_zips AS SELECT * FROM stg_zips
        QUALIFY row_number() OVER (PARTITION BY zip5 ORDER BY file_id) = 1""",
