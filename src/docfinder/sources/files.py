@@ -53,7 +53,7 @@ class InputFile:
         stream = self._open_raw()
         if stream.read(2) == b"\x1f\x8b":
             stream.close()
-            return gzip.open(self._open_raw(), "rb")
+            return gzip.GzipFile(fileobj=self._open_raw(), mode="rb")  # type: ignore[return-value]
         stream.close()
         return self._open_raw()
 
