@@ -1,0 +1,38 @@
+# docfinder: `make demo` runs it on generated demo data, offline; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := demo
+DEMO_DB := $(DEMO)/docfinder.duckdb
+
+.PHONY: install demo test lint typecheck check clean
+
+$(BIN)/docfinder: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(BIN)/docfinder
+
+demo: install
+	rm -rf $(DEMO)
+	$(BIN)/docfinder generate $(DEMO)/data --region ukiah --seed 7
+	$(BIN)/docfinder ingest --db $(DEMO_DB) $(DEMO)/data/*.csv
+	$(BIN)/docfinder stats --db $(DEMO_DB)
+	@echo "A thoracic surgeon from the demo region, every fact with its source file:"
+	$(BIN)/docfinder show --db $(DEMO_DB) $$($(BIN)/python -c "import json; m = json.load(open('$(DEMO)/data/manifest.json')); print(next(a['npi'] for a in m['planted']['anchors'] if 'thoracic' in a['role']))")
+
+test: install
+	$(BIN)/pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache
