@@ -7,6 +7,7 @@ only when the whole run finished. For every file, rows_read == rows_loaded + row
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -151,6 +152,10 @@ def ingest_planned(
         builder.finish_file(file_id, _finish_values(report, item))
     except Exception as exc:  # the file is rolled back whatever went wrong
         builder.abort_file()
+        if _late_non_utf8(exc, item):
+            # The first megabyte looked like UTF-8 but a later byte is not: read it as cp1252.
+            item.sniffed = dataclasses.replace(item.sniffed, encoding="cp1252")
+            return ingest_planned(builder, item, force=force, progress=progress)
         report.status, report.error = "failed", _describe(exc, item)
         builder.log_failure(
             {**log, "status": "failed", "note": report.error, "finished_at": datetime.now()}
@@ -254,6 +259,10 @@ def _finish_values(report: FileReport, item: PlannedFile) -> dict[str, Any]:
         "note": "; ".join(report.notes) or None,
         "as_of_date": item.as_of,
     }
+
+
+def _late_non_utf8(exc: Exception, item: PlannedFile) -> bool:
+    return item.sniffed.encoding == "utf-8" and "invalid UTF8" in str(exc)
 
 
 def _describe(exc: Exception, item: PlannedFile) -> str:

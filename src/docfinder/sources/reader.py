@@ -102,9 +102,13 @@ def _csv_batches(
             skip_rows=1 if projection.skip_header else 0,
             block_size=BLOCK_BYTES,
             encoding=sniffed.encoding,
+            # Threads lose InvalidRow.number, and the line of every rejected row matters.
+            use_threads=False,
         ),
         parse_options=pacsv.ParseOptions(
-            delimiter=sniffed.delimiter, invalid_row_handler=on_invalid
+            delimiter=sniffed.delimiter,
+            invalid_row_handler=on_invalid,
+            newlines_in_values=True,
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in wanted},

@@ -178,12 +178,15 @@ class DuckDBStore:
             raise StoreError(
                 f"no store at {self.path}; load data first with `docfinder ingest FILE...`"
             )
-        return duckdb.connect(str(self.path), read_only=True)
+        con = duckdb.connect(str(self.path), read_only=True)
+        con.execute("SET enable_progress_bar = false")
+        return con
 
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     # Bounded memory for national builds (spills to disk beyond this); row order is not needed.
     con.execute(f"SET memory_limit = '{BUILD_MEMORY}'; SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # it would write into --json output
     con.execute(_schema_sql())
     con.execute(MACROS)
     fresh = con.execute("SELECT count(*) FROM meta").fetchall() == [(0,)]
