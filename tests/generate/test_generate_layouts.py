@@ -46,13 +46,30 @@ def test_nppes_layout_has_330_columns_and_fifteen_slots() -> None:
 
 
 def test_partd_header(ukiah_dir: Path) -> None:
-    expected = (
-        "Prscrbr_NPI Prscrbr_Last_Org_Name Prscrbr_First_Name Prscrbr_City Prscrbr_State_Abrvtn "
-        "Prscrbr_State_FIPS Prscrbr_Type Prscrbr_Type_Src Brnd_Name Gnrc_Name Tot_Clms "
-        "Tot_30day_Fills Tot_Day_Suply Tot_Drug_Cst Tot_Benes GE65_Sprsn_Flag GE65_Tot_Clms "
-        "GE65_Tot_30day_Fills GE65_Tot_Drug_Cst GE65_Tot_Day_Suply GE65_Bene_Sprsn_Flag "
-        "GE65_Tot_Benes"
-    ).split()
+    expected = [
+        "Prscrbr_NPI",
+        "Prscrbr_Last_Org_Name",
+        "Prscrbr_First_Name",
+        "Prscrbr_City",
+        "Prscrbr_State_Abrvtn",
+        "Prscrbr_State_FIPS",
+        "Prscrbr_Type",
+        "Prscrbr_Type_Src",
+        "Brnd_Name",
+        "Gnrc_Name",
+        "Tot_Clms",
+        "Tot_30day_Fills",
+        "Tot_Day_Suply",
+        "Tot_Drug_Cst",
+        "Tot_Benes",
+        "GE65_Sprsn_Flag",
+        "GE65_Tot_Clms",
+        "GE65_Tot_30day_Fills",
+        "GE65_Tot_Drug_Cst",
+        "GE65_Tot_Day_Suply",
+        "GE65_Bene_Sprsn_Flag",
+        "GE65_Tot_Benes",
+    ]
     assert _header(ukiah_dir / layouts.partd_file(2023)) == expected
 
 

@@ -46,7 +46,7 @@ class _Bars:
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     help="Size multiplier. ukiah: 1.0 = ~5,000 NPIs (the default). national: 1.0 = ~9M NPIs, "
-    "~10M service rows, ~25M drug rows, ~17 GB (default 0.01). A state: its share of national.",
+    "~10M service rows, ~25M drug rows, ~18 GB (default 0.01). A state: its share of national.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option(

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from docfinder.generate import layouts
 from docfinder.generate.claims import ServiceWriter
 from docfinder.generate.dac import DacWriter
+from docfinder.generate.drugs import DRUGS
 from docfinder.generate.geography import resolve_region
 from docfinder.generate.hospitals import Hospitals
 from docfinder.generate.identity import Identity
@@ -89,7 +90,9 @@ def generate(
         raise ValueError("scale must be positive")
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
+    progress("Drawing providers", 0, 1)
     pop = build_population(place, chosen_scale, seed)
+    progress("Drawing providers", 1, 1)
     files = _write_files(pop, out, sorted(set(years)), progress)
     manifest = Manifest(
         region=place.name,
@@ -155,7 +158,7 @@ def _counts(pop: Population) -> dict[str, int]:
 
 
 def _npi_list(pop: Population, mask: NDArray[np.bool_]) -> list[int]:
-    return sorted(int(n) for n in pop.npi[mask])[:MAX_LISTED]
+    return [int(n) for n in np.sort(pop.npi[mask])[:MAX_LISTED]]
 
 
 def _planted(pop: Population) -> dict[str, object]:
@@ -166,7 +169,7 @@ def _planted(pop: Population) -> dict[str, object]:
             "role": a.role,
             "city": a.city,
             "codes": list(a.codes),
-            "drugs": list(a.drugs),
+            "drugs": [DRUGS[d].brand for d in a.drugs],
             "also_in": list(a.also_in),
         }
         for a, i in pop.anchors

@@ -60,7 +60,6 @@ class _Codes:
         self.item_weight = np.zeros(self.item_code.shape)
         for i, w in enumerate(self.weights):
             self.item_weight[i, : w.size] = w / w.mean()
-        self.position = position
         self.names = names
 
 
@@ -72,8 +71,7 @@ class ServiceWriter:
         self.h = population.hasher
         self.cols = ProviderColumns(population, identity)
         self.c = _Codes()
-        chance = np.array([k.p_mup if k.codes else 0.0 for k in KINDS])
-        self.chance = chance
+        self.chance = np.array([k.p_mup if k.codes else 0.0 for k in KINDS])
         self.mean_rows = np.array([k.svc_rows for k in KINDS], dtype=np.float64)
 
     def billers(self, year: int) -> I64:

@@ -33,6 +33,7 @@ from docfinder.generate.providers import ACTIVE, REACTIVATED, Population
 I64 = NDArray[np.int64]
 Progress = Callable[[int], None]
 CHUNK_ROWS = 100_000
+_ZIP9_SHARE = 0.85  # DAC ZIPs are mostly ZIP+4; the address id pads short ones with zeros
 
 _SECOND_SPECIALTY = {
     "derm": "MICROGRAPHIC DERMATOLOGIC SURGERY (MDS)", "mohs": "DERMATOLOGY",
@@ -217,7 +218,7 @@ class DacWriter:
         ident = self.ident
         zip_idx = self._location_zip(rows.member, rows.location)
         site = self._location_site(rows.member, rows.location)
-        zip_code = ident.zip_code(zip_idx, site, nine_share=0.85)
+        zip_code = ident.zip_code(zip_idx, site, nine_share=_ZIP9_SHARE)
         phone = pc.if_else(
             pa.array(self.h.unit(site, "dac.phone") < 0.3), ident.phone(zip_idx, site), ""
         )
@@ -260,7 +261,9 @@ class DacWriter:
         zip_idx = self._location_zip(rows.member, rows.location)
         individual = pc.if_else(pa.array(self.h.unit(npi, "assign") < 0.87), "Y", "M")
         group = pc.if_else(pa.array(rows.group >= 0), "Y", "M")
-        zip9 = pc.utf8_rpad(ident.zip_code(zip_idx, site, nine_share=1.0), width=9, padding="0")
+        zip9 = pc.utf8_rpad(
+            ident.zip_code(zip_idx, site, nine_share=_ZIP9_SHARE), width=9, padding="0"
+        )
         city2 = pc.utf8_slice_codeunits(pc.replace_substring(ident.city(zip_idx), " ", ""), 0, 2)
         suffix = pc.utf8_rpad(pc.utf8_slice_codeunits(ident.street_suffix(site), 0, 3), 3, "X")
         tail = zero_padded(300 + self.h.below(site, "adrs", 200), 3)

@@ -23,6 +23,7 @@ I64 = NDArray[np.int64]
 _FEMALE_SHARE = {"np": 0.88, "rn": 0.9, "lvn": 0.88, "rdh": 0.95, "slp": 0.95, "ot": 0.88,
                  "cnm": 0.98, "lcsw": 0.85, "mft": 0.8, "counsel": 0.75, "rd": 0.92,
                  "pa": 0.68, "md": 0.38, "pt": 0.65, "phd": 0.7}  # fmt: skip
+_DOCTOR_CREDS = frozenset({"md", "dpm", "od", "dc", "dds", "phd"})  # may write "DR." first
 _SHARED_SITE_SHARE = 0.6  # providers sharing a clinic building with others in their ZIP
 
 _V_FIRST_M = vocabulary(names.FIRST_NAMES_MALE)
@@ -50,6 +51,7 @@ class Identity:
         self._cred_sizes = np.array([len(c) for c in creds], dtype=np.int64)
         self._v_creds = vocabulary([c for group in creds for c in group])
         self._female = np.array([_FEMALE_SHARE.get(k.creds, 0.5) for k in KINDS])
+        self.doctor = np.array([k.creds in _DOCTOR_CREDS for k in KINDS])
         zips = population.region.zips
         self._v_zip5 = vocabulary(zips.zip5)
         self._v_area = vocabulary(zips.area_code)
@@ -102,14 +104,18 @@ class Identity:
         pick = np.minimum((u * size).astype(np.int64), size - 1)
         return take(self._v_creds, self._cred_offsets[kind] + pick)
 
-    def org_name(self, idx: I64) -> pa.Array:
-        """Invented organisation names, clearly marked: "FERNHAVEN DEMO MEDICAL GROUP"."""
+    def org_name(self, idx: I64, kind_words: str | None = None) -> pa.Array:
+        """Invented organisation names, clearly marked: "FERNHAVEN DEMO MEDICAL GROUP".
+
+        `kind_words` replaces the words naming the kind of organisation ("HEALTH SYSTEM").
+        """
         keys = self.npis(idx)
         head = take(_V_HEAD, self.h.below(keys, "org.head", len(_V_HEAD)))
         tail = take(_V_TAIL, self.h.below(keys, "org.tail", len(_V_TAIL)))
-        suffix = take(self._kind_suffix, self.pop.kind[idx].astype(np.int64))
+        kind = self.pop.kind[idx].astype(np.int64)
+        suffix = take(self._kind_suffix, kind) if kind_words is None else kind_words
         ending_no = self.h.below(keys, "org.end", len(_ORG_ENDINGS))
-        ending = take(_V_ORG_ENDING, np.where(self._plain_name[self.pop.kind[idx]], 0, ending_no))
+        ending = take(_V_ORG_ENDING, np.where(self._plain_name[kind], 0, ending_no))
         word = pc.binary_join_element_wise(head, tail, "")
         named = pc.binary_join_element_wise(word, names.ORG_MARKER, suffix, " ")
         return pc.binary_join_element_wise(named, ending, "")

@@ -24,29 +24,33 @@ def partd_file(data_year: int) -> str:
     return f"MUP_DPR_RY{yy + 2:02d}_P04_V10_DY{yy:02d}_NPIBN.csv"
 
 
+# The identification block that opens every NPPES record.
+_NPPES_NAMES = (
+    "NPI",
+    "Entity Type Code",
+    "Replacement NPI",
+    "Employer Identification Number (EIN)",
+    "Provider Organization Name (Legal Business Name)",
+    "Provider Last Name (Legal Name)",
+    "Provider First Name",
+    "Provider Middle Name",
+    "Provider Name Prefix Text",
+    "Provider Name Suffix Text",
+    "Provider Credential Text",
+    "Provider Other Organization Name",
+    "Provider Other Organization Name Type Code",
+    "Provider Other Last Name",
+    "Provider Other First Name",
+    "Provider Other Middle Name",
+    "Provider Other Name Prefix Text",
+    "Provider Other Name Suffix Text",
+    "Provider Other Credential Text",
+    "Provider Other Last Name Type Code",
+)
+
+
 def _nppes_columns() -> list[str]:
-    columns = [
-        "NPI",
-        "Entity Type Code",
-        "Replacement NPI",
-        "Employer Identification Number (EIN)",
-        "Provider Organization Name (Legal Business Name)",
-        "Provider Last Name (Legal Name)",
-        "Provider First Name",
-        "Provider Middle Name",
-        "Provider Name Prefix Text",
-        "Provider Name Suffix Text",
-        "Provider Credential Text",
-        "Provider Other Organization Name",
-        "Provider Other Organization Name Type Code",
-        "Provider Other Last Name",
-        "Provider Other First Name",
-        "Provider Other Middle Name",
-        "Provider Other Name Prefix Text",
-        "Provider Other Name Suffix Text",
-        "Provider Other Credential Text",
-        "Provider Other Last Name Type Code",
-    ]
+    columns = list(_NPPES_NAMES)
     for noun in ("Business Mailing Address", "Business Practice Location Address"):
         columns += [
             f"Provider First Line {noun}",

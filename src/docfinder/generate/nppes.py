@@ -114,7 +114,8 @@ class NppesWriter:
         ident, empty = self.ident, constant("", idx.size)
         person = ~org
         u = self.h.unit(keys, "name.extra")
-        prefix = np.where((u < 0.2) & person, 1, 0)
+        doctor = self.ident.doctor[self.pop.kind[idx]]
+        prefix = np.where((u < 0.25) & person & doctor, 1, 0)
         suffix = np.where((u > 0.98) & person, 1 + self.h.below(keys, "sfx", 4), 0)
         dba = org & (self.h.unit(keys, "dba") < 0.15)
         org_name = ident.org_name(idx)
@@ -240,7 +241,9 @@ class NppesWriter:
             ),
             "Authorized Official Name Prefix Text": _choose(org, take(_V_PREFIX, prefix), empty),
             "Is Organization Subpart": _choose(org, take(_V_YN, subpart.astype(np.int64)), empty),
-            "Parent Organization LBN": _choose(subpart, self.ident.org_name(idx), empty),
+            "Parent Organization LBN": _choose(
+                subpart, self.ident.org_name(idx, "HEALTH SYSTEM"), empty
+            ),
             "Parent Organization TIN": _choose(subpart, parent_tin, empty),
         }
 

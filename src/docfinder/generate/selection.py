@@ -65,8 +65,10 @@ def select(
         keys = _gumbel_keys(hasher, npi[members], np.log(w), salt)
         for position in planted[group[planted] == g]:  # a handful of planted providers
             keys[np.searchsorted(members, position), list(forced[int(position)])] = np.inf
-        rank = np.argsort(np.argsort(-keys, axis=1, kind="stable"), axis=1, kind="stable")
-        chosen = rank < np.minimum(counts[members], w.size)[:, None]
+        # Keep each row's k largest keys: those at or above its k-th largest.
+        kth = np.minimum(counts[members], w.size) - 1
+        threshold = -np.sort(-keys, axis=1)[np.arange(members.size), kth]
+        chosen = keys >= threshold[:, None]
         member_row, item = np.nonzero(chosen)
         providers.append(members[member_row])
         items.append(item.astype(np.int64))
