@@ -1,0 +1,141 @@
+"""The pipeline around the rows: data years, planning, one transaction per file, --strict."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+
+import pytest
+
+from docfinder.ingest.dates import file_dates
+from docfinder.sources.reader import BLOCK_BYTES
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("npidata_pfile_20050523-20251109.csv", ("2025-11-09", 2025)),
+        ("pl_pfile_20251103-20251109.csv", ("2025-11-09", 2025)),
+        ("MUP_PHY_R23_P05_V10_D21_Prov_Svc.csv", (None, 2021)),
+        ("PartD_Prescribers_by_Provider_Drug_DY23.csv", (None, 2023)),
+        ("medicare_puf_cy2012_first17k_legacy.tsv", (None, 2012)),
+        ("mup_phy_prov_svc_2021_mohs_17311-17315.csv", (None, 2021)),
+        ("claims.csv", (None, None)),
+        ("claims_1850.csv", (None, None)),
+    ],
+)
+def test_file_names_give_as_of_dates_and_data_years(name, expected):
+    assert file_dates(name) == expected
+
+
+def test_a_claims_file_needs_a_data_year(kit, db):
+    path = kit.claims("claims.csv", [kit.ps_row(kit.npi(1))])
+    (report,) = kit.ingest(db, path)
+    assert report.status == "failed"
+    assert "data year" in report.error
+    assert "--year" in report.error
+    (report,) = kit.ingest(db, path, year=2019)
+    assert report.status == "loaded"
+    assert kit.query(db, "SELECT data_year FROM procedure_volumes") == [(2019,)]
+
+
+def test_year_flag_overrides_the_file_name(kit, db):
+    kit.ingest(db, kit.claims("claims_2021.csv", [kit.ps_row(kit.npi(1))]), year=2018)
+    assert kit.query(db, "SELECT data_year FROM ingest_log") == [(2018,)]
+    assert kit.query(db, "SELECT data_year FROM procedure_volumes") == [(2018,)]
+
+
+def test_rows_read_is_loaded_plus_rejected_and_matches_the_log(kit, db):
+    rows = [kit.ps_row(kit.npi(i)) for i in range(10)]
+    rows[2]["Tot_Srvcs"] = "n/a"
+    rows[7]["Rndrng_NPI"] = "123"
+    lines = kit.claims("mix_2021.csv", rows).read_text().splitlines()
+    lines[4] += ",extra"
+    path = kit.raw("mix_2021.csv", "\n".join(lines) + "\n")
+    (report,) = kit.ingest(db, path)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (10, 7, 3)
+    logged = kit.query(db, "SELECT rows_read, rows_loaded, rows_rejected, status FROM ingest_log")
+    assert logged == [(10, 7, 3, "loaded")]
+    assert kit.scalar(db, "SELECT count(*) FROM row_issues WHERE severity = 'reject'") == 3
+    assert kit.scalar(db, "SELECT count(*) FROM procedure_volumes") == 7
+
+
+def invalid_utf8_file(kit, name, rows):
+    """A file that declares UTF-8 with a byte-order mark, and then is not UTF-8."""
+    text = kit.claims(name, rows).read_text()
+    return kit.raw(name, codecs.BOM_UTF8 + text.encode().replace(b"Bad", b"B\xff\xfe"))
+
+
+def big_failing_file(kit, name):
+    """Over one read block of valid rows and one bad NPI, then a byte that is neither UTF-8
+    nor cp1252: the file fails only after its first block was staged and its reject recorded."""
+    header = ",".join(kit.ps_row("1")) + "\n"
+    template = kit.claims("row.csv", [kit.ps_row("NPI_HERE")]).read_text().split("\n")[1]
+    lines = [template.replace("NPI_HERE", kit.npi(10 + i)) for i in range(80_000)]
+    lines[3] = template.replace("NPI_HERE", "1104963009")
+    lines[-1] = lines[-1].replace("Testperson", "Test\udc81person")
+    data = codecs.BOM_UTF8 + (header + "\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+    assert len(data) > BLOCK_BYTES
+    return kit.raw(name, data)
+
+
+def test_a_file_that_fails_while_loading_is_rolled_back_alone(kit, db):
+    good_a = kit.claims("a_2020.csv", [kit.ps_row(kit.npi(1))])
+    bad = big_failing_file(kit, "b_2021.csv")
+    good_c = kit.claims("c_2022.csv", [kit.ps_row(kit.npi(4))])
+    reports = kit.ingest(db, good_a, bad, good_c)
+    assert [r.status for r in reports] == ["loaded", "failed", "loaded"]
+    assert "b_2021.csv" in reports[1].error
+    assert kit.query(db, "SELECT npi FROM procedure_volumes ORDER BY npi") == [
+        (int(kit.npi(1)),),
+        (int(kit.npi(4)),),
+    ]
+    logged = kit.query(db, "SELECT file_name, status FROM ingest_log ORDER BY file_id")
+    assert logged == [("a_2020.csv", "loaded"), ("b_2021.csv", "failed"), ("c_2022.csv", "loaded")]
+    assert kit.scalar(db, "SELECT count(*) FROM source_providers") == 2
+    assert kit.issues(db) == []  # the bad NPI of the failed file left no reject behind
+
+
+@pytest.mark.xfail(
+    reason="BUG: a truncated .gz raises EOFError from sha256(), which runs outside the "
+    "per-file try in ingest_planned, so the whole run crashes instead of failing that file",
+    strict=True,
+)
+def test_a_truncated_gzip_fails_alone(kit, db):
+    good = kit.claims("good_2021.csv", [kit.ps_row(kit.npi(1))])
+    rows = [kit.ps_row(kit.npi(i)) for i in range(2, 3000)]
+    packed = gzip.compress(kit.claims("big_2021.csv", rows).read_bytes())
+    broken = kit.raw("broken_2021.csv.gz", packed[: len(packed) // 2])
+    reports = kit.ingest(db, good, broken)
+    assert [r.status for r in reports] == ["loaded", "failed"]
+    assert kit.scalar(db, "SELECT count(*) FROM procedure_volumes") == 1
+
+
+def test_strict_keeps_the_served_store_when_a_file_fails_to_load(kit, db):
+    kit.ingest(db, kit.claims("first_2019.csv", [kit.ps_row(kit.npi(1))]))
+    before = kit.counts(db)
+    good = kit.claims("good_2020.csv", [kit.ps_row(kit.npi(2))])
+    bad = big_failing_file(kit, "bad_2021.csv")
+    reports = kit.ingest(db, good, bad, strict=True)
+    assert [r.status for r in reports] == ["rolled back", "failed"]
+    assert kit.counts(db) == before
+    assert kit.query(db, "SELECT file_name FROM ingest_log") == [("first_2019.csv",)]
+    assert not list(db.parent.glob(f".{db.name}.build-*"))
+
+
+def test_strict_loads_nothing_when_a_file_is_not_recognised(kit, db):
+    before = kit.counts(db)
+    good = kit.claims("good_2020.csv", [kit.ps_row(kit.npi(2))])
+    unknown = kit.write("unknown.csv", ["a", "b"], [["1", "2"]])
+    reports = kit.ingest(db, good, unknown, strict=True)
+    assert [r.status for r in reports] == ["failed"]
+    assert kit.counts(db) == before
+
+
+def test_without_strict_an_unrecognised_file_does_not_stop_the_others(kit, db):
+    good = kit.claims("good_2020.csv", [kit.ps_row(kit.npi(2))])
+    unknown = kit.write("unknown.csv", ["a", "b"], [["1", "2"]])
+    reports = kit.by_name(kit.ingest(db, good, unknown))
+    assert reports["good_2020.csv"].status == "loaded"
+    assert reports["unknown.csv"].status == "failed"
+    assert "unknown layout" in reports["unknown.csv"].error
