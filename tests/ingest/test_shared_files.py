@@ -214,15 +214,9 @@ def test_crosswalk_cells_listing_several_codes_become_one_row_each(db, kit, shar
     expected = _crosswalk_codes(CROSSWALK_RECENT)
     assert any(len(codes) > 1 for codes in expected.values())  # the file does list several
     stored = _stored_crosswalk(kit, db)
-    assert stored == {code: codes for code, codes in expected.items() if codes}
+    assert stored == expected  # specialties without a taxonomy are kept, with no codes
 
 
-@pytest.mark.xfail(
-    reason="BUG: a crosswalk row with an empty PROVIDER TAXONOMY CODE is counted as loaded but "
-    "leaves no row: unnest() of an empty list yields nothing, so specialties such as C9 "
-    "vanish from specialty_crosswalk",
-    strict=True,
-)
 def test_crosswalk_specialties_without_a_taxonomy_are_kept(db, kit, shared):
     kit.ingest(db, shared / CROSSWALK_RECENT)
     expected = _crosswalk_codes(CROSSWALK_RECENT)

@@ -214,7 +214,7 @@ def _crosswalk() -> Transform:
     # A cell may list several taxonomy codes, one per line: each becomes its own row.
     codes = "list_filter(regexp_split_to_array(upper(replace(taxonomy_code, chr(160), ' ')), '\\s+'), lambda c: c <> '')"
     select = f"""SELECT nz(medicare_code) AS medicare_code, nz(medicare_desc) AS medicare_desc,
-        NULLIF(unnest({codes}), '') AS taxonomy_code, nz(taxonomy_desc) AS taxonomy_desc,
+        unnest(CASE WHEN len({codes}) = 0 THEN [NULL] ELSE {codes} END) AS taxonomy_code, nz(taxonomy_desc) AS taxonomy_desc,
         $file_id AS file_id, _line AS line FROM cleaned"""
     return Transform(
         checks=(
