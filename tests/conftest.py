@@ -298,12 +298,24 @@ def kit(tmp_path: Path) -> Kit:
 
 
 @pytest.fixture(scope="session")
-def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty store (schema and default geography), built once and copied by `db`."""
-    path = tmp_path_factory.mktemp("template") / "template.duckdb"
-    with DuckDBStore(path).build():
-        pass
+def template_store(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path:
+    """An empty store (schema and default geography), built once per run and copied by `db`."""
+    root = _run_root(tmp_path_factory, request)
+    path = root / "template" / "template.duckdb"
+    with _exclusive(root / "template.lock"):
+        if not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            with DuckDBStore(path).build():
+                pass
     return path
+
+
+def _run_root(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A folder shared by every xdist worker of this run (and unique to the run)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if hasattr(request.config, "workerinput") else root
 
 
 @pytest.fixture
@@ -401,9 +413,7 @@ def shared_store(
     """Ingest every shared file once per run; xdist workers share the result through a lock."""
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    root = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):
-        root = root.parent  # common to all xdist workers of this run, unique to the run
+    root = _run_root(tmp_path_factory, request)
     with _exclusive(root / "shared_store.lock"):
         result_path = root / "shared_store.json"
         if not result_path.exists():

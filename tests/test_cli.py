@@ -53,6 +53,8 @@ def test_ingest_exits_1_when_a_file_fails(db, claims, kit):
     assert statuses == {"claims_2021.csv": "loaded", "people.csv": "failed"}
     failed = next(r for r in out["files"] if r["status"] == "failed")
     assert "unknown layout" in failed["error"]
+    assert "expected one of" in failed["error"]
+    assert "Rndrng_NPI" in failed["error"] or "NPI" in failed["error"]
     assert failed["dataset"] is None
 
 

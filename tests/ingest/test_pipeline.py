@@ -60,12 +60,6 @@ def test_rows_read_is_loaded_plus_rejected_and_matches_the_log(kit, db):
     assert kit.scalar(db, "SELECT count(*) FROM procedure_volumes") == 7
 
 
-def invalid_utf8_file(kit, name, rows):
-    """A file that declares UTF-8 with a byte-order mark, and then is not UTF-8."""
-    text = kit.claims(name, rows).read_text()
-    return kit.raw(name, codecs.BOM_UTF8 + text.encode().replace(b"Bad", b"B\xff\xfe"))
-
-
 def big_failing_file(kit, name):
     """Over one read block of valid rows and one bad NPI, then a byte that is neither UTF-8
     nor cp1252: the file fails only after its first block was staged and its reject recorded."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from docfinder import core
+
 LAST_UPDATE = "Last Update Date"
 LAST_NAME = "Provider Last Name (Legal Name)"
 PRACTICE_ZIP = "Provider Business Practice Location Address Postal Code"
@@ -64,6 +66,14 @@ def test_force_reloads_without_duplicating_rows_or_rejects(kit, db, claims_with_
     assert [{**r, "file": None} for r in kit.issues(db)] == [{**r, "file": None} for r in rejects]
     statuses = kit.query(db, "SELECT status FROM ingest_log ORDER BY file_id")
     assert statuses == [("superseded",), ("loaded",)]
+    (dataset,) = core.stats(str(db))["datasets"]
+    assert (dataset["files"], dataset["rows_read"]) == (1, first.rows_read)
+
+
+def test_a_file_named_twice_in_one_run_is_loaded_once(kit, db, claims_with_rejects):
+    reports = kit.ingest(db, claims_with_rejects, claims_with_rejects)
+    assert [r.status for r in reports] == ["loaded", "unchanged"]
+    assert kit.scalar(db, "SELECT count(*) FROM ingest_log") == 1
 
 
 def test_a_later_year_adds_rows_and_the_same_year_replaces_them(kit, db):
@@ -186,3 +196,32 @@ def test_locations_get_coordinates_from_the_zip_centroid(kit, db):
     assert lat == pytest.approx(39.15, abs=0.1)
     assert lon == pytest.approx(-123.2, abs=0.1)
     assert source.startswith("zip centroid")
+
+
+GEOCODED_HEADER = ["id", "npi", "latitude", "longitude", "delivery_line_1", "postalcode"]
+
+
+def test_a_geocoded_street_address_beats_the_zip_centroid(kit, db):
+    npi = kit.npi(5)
+    kit.ingest(db, kit.nppes("npidata_a.csv", [kit.nppes_row(npi)]))  # 1 Main St, 95482-1234
+    geocoded = kit.write(
+        "npi_addresses_geocoded.csv",
+        GEOCODED_HEADER,
+        [["a1", npi, "39.2001", "-123.3002", "1 MAIN ST.", "95482"]],
+    )
+    (report,) = kit.ingest(db, geocoded)
+    assert (report.dataset, report.rows_loaded) == ("geocoded_addresses", 1)
+    located = kit.query(
+        db, "SELECT kind, lat, lon, geo_source FROM locations WHERE npi = ?", [int(npi)]
+    )
+    assert located == [("practice", 39.2001, -123.3002, "address")]
+
+
+def test_a_zip_outside_the_geography_is_flagged_not_placed(kit, db):
+    row = kit.ps_row(kit.npi(5), Rndrng_Prvdr_Zip5="00001")
+    (report,) = kit.ingest(db, kit.claims("claims_2021.csv", [row]))
+    assert (report.rows_loaded, report.rows_rejected) == (1, 0)
+    assert kit.query(db, "SELECT lat, lon FROM locations") == [(None, None)]
+    (issue,) = kit.issues(db, "geo")
+    assert (issue["file"], issue["line"], issue["field"]) == ("claims_2021.csv", 2, "zip")
+    assert "00001" in issue["reason"]
