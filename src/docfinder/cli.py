@@ -11,7 +11,9 @@ from docfinder import __version__
 from docfinder.errors import DocfinderError
 
 # Each module under docfinder.commands defines one click command named like the module.
-_COMMANDS = ("ingest", "stats", "rejects", "show", "generate", "fetch", "catalog")
+_COMMANDS = (
+    "ingest", "stats", "rejects", "show", "generate", "fetch", "catalog", "match", "place", "parse",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
