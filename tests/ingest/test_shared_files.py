@@ -173,12 +173,6 @@ def test_the_2020_crosswalk_has_footnotes_to_reject(shared_store):
     assert len(_footnotes(CROSSWALK_2020)) > 0
 
 
-@pytest.mark.xfail(
-    reason="BUG: rows after a multi-line quoted cell get record numbers, not physical line "
-    "numbers (reader._valid_lines counts records), so crosswalk footnotes are reported 2 lines "
-    "too early",
-    strict=True,
-)
 def test_crosswalk_footnotes_are_reported_at_their_physical_lines(shared_store, kit):
     expected = [line for line, _ in _footnotes(CROSSWALK_2020)]
     issues = [

@@ -120,11 +120,6 @@ def test_quoted_line_breaks_stay_inside_their_cell(kit, db):
     assert ("first line\nsecond line",) in descriptions
 
 
-@pytest.mark.xfail(
-    reason="BUG: rows after a quoted line break get record numbers, not physical line "
-    "numbers (_valid_lines counts records)",
-    strict=True,
-)
 def test_lines_after_a_quoted_line_break_stay_physical(kit, db):
     rows = [kit.ps_row(kit.npi(i)) for i in range(3)]
     rows[0]["HCPCS_Desc"] = "first line\nsecond line"  # the record spans lines 2-3

@@ -23,15 +23,19 @@ def run_ingest(
     Files that cannot be recognised are reported and not loaded. A file that fails while loading
     is rolled back alone; with `strict`, any failure leaves the served store as it was.
     """
-    planned, failed = plan(paths, year)
+    items = plan(paths, year)
+    failed = [item for item in items if isinstance(item, FileReport)]
     if strict and failed:
         return failed
-    store = open_store(db)
     reports: list[FileReport] = []
     try:
-        with store.build() as builder:
-            for item in planned:
-                report = ingest_planned(builder, item, force=force, progress=progress)
+        with open_store(db).build() as builder:
+            for item in items:
+                report = (
+                    item
+                    if isinstance(item, FileReport)
+                    else ingest_planned(builder, item, force=force, progress=progress)
+                )
                 reports.append(report)
                 if strict and report.status == "failed":
                     raise _Abandon()
@@ -39,7 +43,7 @@ def run_ingest(
         for report in reports:
             if report.status == "loaded":
                 report.status = "rolled back"
-    return failed + reports
+    return reports
 
 
 class _Abandon(Exception):

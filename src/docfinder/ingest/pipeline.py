@@ -7,8 +7,8 @@ only when the whole run finished. For every file, rows_read == rows_loaded + row
 
 from __future__ import annotations
 
-import dataclasses
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +41,7 @@ class Builder(Protocol):
     def abort_file(self) -> None: ...
     def log_failure(self, values: dict[str, Any]) -> None: ...
     def previous_load(self, sha256: str, dataset: str) -> tuple[Any, ...] | None: ...
-    def forget_file(self, sha256: str, dataset: str) -> None: ...
+    def forget_file(self, sha256: str, dataset: str, keep: int) -> None: ...
 
 
 @dataclass
@@ -102,24 +102,27 @@ def plan_file(source: InputFile, year: int | None = None) -> PlannedFile:
     return PlannedFile(source, sniffed, layout, projection, data_year, as_of)
 
 
-def plan(
-    paths: Iterable[Path], year: int | None = None
-) -> tuple[list[PlannedFile], list[FileReport]]:
-    """Recognise every file up front; failures are reported, nothing is loaded yet."""
-    planned: list[PlannedFile] = []
-    failed: list[FileReport] = []
+def plan(paths: Iterable[Path], year: int | None = None) -> list[PlannedFile | FileReport]:
+    """Recognise every file up front, in the order given; a failure is a FileReport.
+
+    Nothing is loaded yet, so a wrong file fails fast.
+    """
+    items: list[PlannedFile | FileReport] = []
     for path in paths:
         try:
             sources = expand_inputs(Path(path))
         except InputError as exc:
-            failed.append(FileReport(str(path), None, status="failed", error=str(exc)))
+            items.append(FileReport(str(path), None, status="failed", error=str(exc)))
             continue
         for source in sources:
             try:
-                planned.append(plan_file(source, year))
+                items.append(plan_file(source, year))
             except DocfinderError as exc:
-                failed.append(FileReport(source.display, None, status="failed", error=str(exc)))
-    return planned, failed
+                items.append(FileReport(source.display, None, status="failed", error=str(exc)))
+            except (OSError, EOFError, zipfile.BadZipFile) as exc:  # truncated or corrupt
+                error = f"{source.display}: cannot be read: {exc}"
+                items.append(FileReport(source.display, None, status="failed", error=error))
+    return items
 
 
 def ingest_planned(
@@ -127,21 +130,23 @@ def ingest_planned(
 ) -> FileReport:
     """Load one recognised file in its own transaction; a failure rolls the file back."""
     started = time.perf_counter()
-    report = FileReport(
-        item.source.display, item.layout.dataset, size_bytes=item.source.size_bytes()
-    )
-    sha = item.source.sha256()
-    previous = None if force else builder.previous_load(sha, item.layout.dataset)
-    if previous is not None:
-        report.status = "unchanged"
-        report.rows_read, report.rows_loaded, report.rows_rejected = (int(v) for v in previous[1:])
-        report.notes.append("same bytes already loaded; skipped (use --force to reload)")
-        return report
-    if force:
-        builder.forget_file(sha, item.layout.dataset)
-    log = _log_values(item, sha, report.size_bytes)
+    report = FileReport(item.source.display, item.layout.dataset)
+    log = _log_values(item, None, None)
     try:
+        report.size_bytes = item.source.size_bytes()
+        sha = item.source.sha256()  # a truncated archive fails here: that file alone fails
+        log.update(sha256=sha, size_bytes=report.size_bytes)
+        previous = None if force else builder.previous_load(sha, item.layout.dataset)
+        if previous is not None:
+            report.status = "unchanged"
+            report.rows_read, report.rows_loaded, report.rows_rejected = (
+                int(v) for v in previous[1:]
+            )
+            report.notes.append("same bytes already loaded; skipped (use --force to reload)")
+            return report
         file_id = builder.begin_file(log)
+        if force:
+            builder.forget_file(sha, item.layout.dataset, keep=file_id)
         _load_batches(builder, item, file_id, report, progress)
         if item.layout.dataset == "nppes" and item.as_of is None:
             newest = builder.query("SELECT max(last_update_date) FROM stg_providers")[0][0]
@@ -152,14 +157,9 @@ def ingest_planned(
         builder.finish_file(file_id, _finish_values(report, item))
     except Exception as exc:  # the file is rolled back whatever went wrong
         builder.abort_file()
-        if _late_non_utf8(exc, item):
-            # The first megabyte looked like UTF-8 but a later byte is not: read it as cp1252.
-            item.sniffed = dataclasses.replace(item.sniffed, encoding="cp1252")
-            return ingest_planned(builder, item, force=force, progress=progress)
         report.status, report.error = "failed", _describe(exc, item)
-        builder.log_failure(
-            {**log, "status": "failed", "note": report.error, "finished_at": datetime.now()}
-        )
+        failure = {**log, "status": "failed", "note": report.error, "finished_at": datetime.now()}
+        builder.log_failure(failure)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -233,7 +233,7 @@ def _record_bad_rows(builder: Builder, file_id: int, bad_rows: list[BadRow]) -> 
         )
 
 
-def _log_values(item: PlannedFile, sha: str, size: int) -> dict[str, Any]:
+def _log_values(item: PlannedFile, sha: str | None, size: int | None) -> dict[str, Any]:
     return {
         "path": str(item.source.path.resolve()),
         "member": item.source.member,
@@ -259,10 +259,6 @@ def _finish_values(report: FileReport, item: PlannedFile) -> dict[str, Any]:
         "note": "; ".join(report.notes) or None,
         "as_of_date": item.as_of,
     }
-
-
-def _late_non_utf8(exc: Exception, item: PlannedFile) -> bool:
-    return item.sniffed.encoding == "utf-8" and "invalid UTF8" in str(exc)
 
 
 def _describe(exc: Exception, item: PlannedFile) -> str:

@@ -40,6 +40,7 @@ CREATE OR REPLACE MACRO to_date(s) AS
 CREATE OR REPLACE MACRO date_bad(s) AS nz(s) IS NOT NULL AND to_date(s) IS NULL;
 CREATE OR REPLACE MACRO num(s) AS TRY_CAST(replace(replace(nz(s), ',', ''), '$', '') AS DOUBLE);
 CREATE OR REPLACE MACRO num_bad(s) AS nz(s) IS NOT NULL AND num(s) IS NULL;
+CREATE OR REPLACE MACRO count_bad(s) AS num_bad(s) OR num(s) < 0 OR num(s) > 2147483647;
 CREATE OR REPLACE MACRO phone(s) AS NULLIF(regexp_replace(COALESCE(clean_id(s), ''), '[^0-9]', '', 'g'), '');
 CREATE OR REPLACE MACRO coord_bad(lat, lon) AS num(lat) IS NULL OR num(lon) IS NULL
     OR abs(num(lat)) > 90 OR abs(num(lon)) > 180 OR (num(lat) = 0 AND num(lon) = 0);
@@ -242,7 +243,7 @@ def _crosswalk() -> Transform:
 def _provider_service() -> Transform:
     volumes = """SELECT npi_value(npi) AS npi, upper(trim(hcpcs_code)) AS hcpcs_code,
         $year AS data_year, upper(nz(place_of_service)) AS place_of_service,
-        num(services) AS services, CAST(num(beneficiaries) AS INTEGER) AS beneficiaries,
+        num(services) AS services, TRY_CAST(num(beneficiaries) AS INTEGER) AS beneficiaries,
         num(bene_day_services) AS bene_day_services,
         num(avg_submitted_charge) AS avg_submitted_charge, num(avg_allowed) AS avg_allowed,
         num(avg_payment) AS avg_payment, num(avg_standardized) AS avg_standardized,
@@ -271,8 +272,8 @@ def _provider_service() -> Transform:
             ),
             Check(
                 "Tot_Benes",
-                "num_bad(beneficiaries) OR num(beneficiaries) < 0",
-                "'beneficiaries is not a non-negative number: ' || quote(beneficiaries)",
+                "count_bad(beneficiaries)",
+                "'beneficiaries is not a count from 0 to 2^31: ' || quote(beneficiaries)",
             ),
             Check(
                 "Place_Of_Srvc",
@@ -300,7 +301,7 @@ def _partd() -> Transform:
     volumes = """SELECT npi_value(npi) AS npi, nz(brand_name) AS brand_name,
         lower(trim(generic_name)) AS generic_name, $year AS data_year, num(claims) AS claims,
         num(fills_30day) AS fills_30day, num(day_supply) AS day_supply, num(drug_cost) AS drug_cost,
-        CAST(num(beneficiaries) AS INTEGER) AS beneficiaries,
+        TRY_CAST(num(beneficiaries) AS INTEGER) AS beneficiaries,
         nz(ge65_suppress_flag) AS ge65_suppress_flag, nz(provider_type) AS provider_type,
         $file_id AS file_id, _line AS line FROM cleaned"""
     identity = """SELECT npi_value(npi) AS npi, 'partd' AS dataset, $year AS data_year,
@@ -318,8 +319,8 @@ def _partd() -> Transform:
             ),
             Check(
                 "Tot_Benes",
-                "num_bad(beneficiaries)",
-                "'beneficiaries is not a number: ' || quote(beneficiaries)",
+                "count_bad(beneficiaries)",
+                "'beneficiaries is not a count from 0 to 2^31: ' || quote(beneficiaries)",
             ),
         ),
         outputs=(("drug_volumes", volumes), ("source_providers", identity)),

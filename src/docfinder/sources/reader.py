@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -83,6 +84,11 @@ def stream_batches(
     yield from _csv_batches(source, sniffed, projection)
 
 
+def _column_type(encoding: str) -> pa.DataType:
+    # UTF-8 files are read as bytes and decoded per column (see _decode).
+    return pa.binary() if encoding == "utf-8" else pa.string()
+
+
 def _csv_batches(
     source: InputFile, sniffed: Sniffed, projection: Projection
 ) -> Iterator[tuple[pa.Table, list[BadRow]]]:
@@ -111,39 +117,98 @@ def _csv_batches(
             newlines_in_values=True,
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in wanted},
+            column_types={name: _column_type(sniffed.encoding) for name in wanted},
             include_columns=list(wanted),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
-    first_line = 2 if projection.skip_header else 1
-    rows_before = 0
-    all_bad: list[int] = []
+    lines = _LineCounter(first_line=2 if projection.skip_header else 1)
     for batch in reader:
         new_bad, bad[:] = list(bad), []
-        all_bad.extend(b.line for b in new_bad if b.line is not None)
-        lines = _valid_lines(rows_before, batch.num_rows, np.array(all_bad), first_line)
-        rows_before += batch.num_rows
-        table = pa.Table.from_batches([batch]).rename_columns(
-            [wanted[name] for name in batch.schema.names]
-        )
-        yield table.append_column(LINE, pa.array(lines)), new_bad
+        lines.add_bad(new_bad)
+        table = _decode(pa.Table.from_batches([batch]), sniffed.encoding)
+        table = table.rename_columns([wanted[name] for name in table.schema.names])
+        yield table.append_column(LINE, pa.array(lines.valid_lines(table))), new_bad
     if bad:
         yield _empty_table(list(wanted.values())), list(bad)
 
 
-def _valid_lines(start: int, count: int, bad_lines: np.ndarray, first_line: int) -> np.ndarray:
-    """Physical line numbers of the valid rows start..start+count, given the bad rows' lines.
+class _LineCounter:
+    """Physical line numbers of valid rows, from the bad rows' lines and embedded line breaks.
 
-    Valid row i sits after every bad row j with (bad_lines[j] - first_line - j) <= i.
+    Without bad rows, valid row i starts at `first_line + i + (line breaks inside the cells
+    of rows before it)`: its provisional line p_i. A bad row j (physical line b_j, spanning
+    s_j lines) lies before valid row i when b_j minus the span of earlier bad rows is <= p_i.
+    Line breaks inside columns docfinder does not read cannot be seen; those are rare in the
+    official files and would shift later lines.
     """
-    index = np.arange(start, start + count, dtype=np.int64)
-    if bad_lines.size == 0:
-        return index + first_line
-    bad_sorted = np.sort(bad_lines)
-    valid_before = bad_sorted - first_line - np.arange(bad_sorted.size)
-    return index + first_line + np.searchsorted(valid_before, index, side="right")
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.rows_before = 0
+        self.breaks_before = 0
+        self.bad_lines: list[int] = []
+        self.bad_spans: list[int] = []
+
+    def add_bad(self, rows: list[BadRow]) -> None:
+        for row in rows:
+            if row.line is not None:
+                self.bad_lines.append(row.line)
+                self.bad_spans.append(1 + row.raw.count("\n"))
+
+    def valid_lines(self, table: pa.Table) -> np.ndarray:
+        breaks = _line_breaks(table)
+        before = np.concatenate(([0], np.cumsum(breaks)[:-1])) if len(breaks) else breaks
+        index = np.arange(self.rows_before, self.rows_before + table.num_rows, dtype=np.int64)
+        provisional = self.first_line + index + self.breaks_before + before
+        self.rows_before += table.num_rows
+        self.breaks_before += int(breaks.sum())
+        if not self.bad_lines:
+            return provisional
+        order = np.argsort(self.bad_lines)
+        bad = np.asarray(self.bad_lines, dtype=np.int64)[order]
+        spans = np.asarray(self.bad_spans, dtype=np.int64)[order]
+        spanned = np.cumsum(spans)
+        position = bad - (spanned - spans)
+        count = np.searchsorted(position, provisional, side="right")
+        return provisional + np.where(count > 0, spanned[np.maximum(count - 1, 0)], 0)
+
+
+def _line_breaks(table: pa.Table) -> np.ndarray:
+    """Line breaks inside each row's cells (quoted multi-line values)."""
+    total = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        counts = pc.count_substring(column, "\n")
+        total += np.asarray(counts.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return total
+
+
+def _decode(table: pa.Table, encoding: str) -> pa.Table:
+    """Binary columns as text: UTF-8 where valid, else that value alone read as cp1252.
+
+    Files sniffed as UTF-8 are read as bytes so that one stray cp1252 byte (a name typed on an
+    old system) neither fails the file nor garbles the valid UTF-8 around it.
+    """
+    if encoding != "utf-8":
+        return table
+    columns = []
+    for column in table.columns:
+        try:
+            columns.append(column.cast(pa.string()))
+        except pa.ArrowInvalid:
+            values = [_text(v) for v in column.to_pylist()]
+            columns.append(pa.chunked_array([pa.array(values, pa.string())]))
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _text(value: bytes | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("cp1252", errors="replace")
 
 
 def _empty_table(names: list[str]) -> pa.Table:

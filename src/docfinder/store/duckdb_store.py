@@ -96,16 +96,20 @@ class DuckDBBuilder:
         )
         return rows[0] if rows else None
 
-    def forget_file(self, sha256: str, dataset: str) -> None:
-        """Drop the reject log of earlier loads of the same bytes (a forced re-ingest)."""
+    def forget_file(self, sha256: str, dataset: str, keep: int) -> None:
+        """Drop the reject log of earlier loads of the same bytes (a forced re-ingest).
+
+        Runs inside the new load's transaction, so a failed reload forgets nothing.
+        """
         self.execute(
             """DELETE FROM row_issues WHERE file_id IN (SELECT file_id FROM ingest_log
-               WHERE sha256 = ? AND dataset = ?)""",
-            [sha256, dataset],
+               WHERE sha256 = ? AND dataset = ? AND file_id <> ?)""",
+            [sha256, dataset, keep],
         )
         self.execute(
-            "UPDATE ingest_log SET status = 'superseded' WHERE sha256 = ? AND dataset = ?",
-            [sha256, dataset],
+            "UPDATE ingest_log SET status = 'superseded'"
+            " WHERE sha256 = ? AND dataset = ? AND file_id <> ?",
+            [sha256, dataset, keep],
         )
 
     def finalize(self) -> None:
