@@ -117,12 +117,6 @@ def test_a_reader_holding_the_old_file_keeps_reading_it(kit, served):
         old.close()
 
 
-@pytest.mark.xfail(
-    reason="BUG: DuckDBStore.connect() in a process that still holds a connection to the "
-    "swapped-out file gets DuckDB's cached instance of the old file, so a long-running "
-    "reader (web app, read pool) never sees a new ingest until every connection closes",
-    strict=True,
-)
 def test_a_new_connection_in_the_same_process_sees_the_swapped_in_store(kit, served):
     old = DuckDBStore(served).connect()
     try:

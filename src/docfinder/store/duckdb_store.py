@@ -182,8 +182,13 @@ class DuckDBStore:
             raise StoreError(
                 f"no store at {self.path}; load data first with `docfinder ingest FILE...`"
             )
-        con = duckdb.connect(str(self.path), read_only=True)
+        # duckdb.connect() reuses a process-wide instance per path, which would keep serving
+        # the file a swap replaced; attaching into a fresh in-memory instance opens the path
+        # as it is now, while connections opened earlier keep their consistent old file.
+        con = duckdb.connect(":memory:")
         con.execute("SET enable_progress_bar = false")
+        con.execute("ATTACH ? AS store (READ_ONLY)", [str(self.path)])
+        con.execute("USE store")
         return con
 
 
