@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docfinder.ingest.transforms import MACROS
+from docfinder.store.macros import MACROS
 
 UKIAH_NPI = "1104963008"
 LUHN_REASON = "NPI fails the check digit (Luhn with prefix 80840)"

@@ -177,16 +177,17 @@ def _load_batches(
     params = {"$file_id": str(file_id), "$year": str(item.data_year or "NULL")}
     missing = [c for c in item.layout.columns if c not in item.projection.positions]
     missing += [c for c in OPTIONAL_COLUMNS if c not in item.layout.columns]
-    for table, bad_rows in stream_batches(item.source, item.sniffed, item.layout, item.projection):
+    batches = stream_batches(item.source, item.sniffed, item.layout, item.projection)
+    for table, bad_rows in batches:
         _stage_batch(builder, table, missing, check_sql, transform.outputs, params, file_id)
-        counts = builder.query(
-            "SELECT count(*) FILTER (_reason IS NULL), count(*) FILTER (_reason IS NOT NULL),"
-            " count(*) FILTER (_reason IS NULL AND _warn IS NOT NULL) FROM cleaned_all"
+        rejected, warned = builder.query(
+            "SELECT count(*) FILTER (_reason IS NOT NULL),"
+            " count(*) FILTER (_reason IS NULL AND _warn IS NOT NULL) FROM problems"
         )[0]
         _record_bad_rows(builder, file_id, bad_rows)
-        report.rows_loaded += int(counts[0])
-        report.rows_rejected += int(counts[1]) + len(bad_rows)
-        report.warnings += int(counts[2])
+        report.rows_loaded += table.num_rows - int(rejected)
+        report.rows_rejected += int(rejected) + len(bad_rows)
+        report.warnings += int(warned)
         report.rows_read += table.num_rows + len(bad_rows)
         if progress:
             progress(item.source.display, report.rows_read, 0)
@@ -203,20 +204,24 @@ def _stage_batch(
 ) -> None:
     con = builder.execute
     raw_cols = [c for c in table.column_names if c != LINE]
-    builder.register("raw_in", table)
+    # Several chunks let DuckDB scan the batch on every core.
+    builder.register("raw_in", pa.Table.from_batches(table.to_batches(max_chunksize=16_384)))
     extra = "".join(f", CAST(NULL AS VARCHAR) AS {c}" for c in missing)
     con(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *{extra} FROM raw_in")
-    con(f"CREATE OR REPLACE TEMP TABLE cleaned_all AS {check_sql}")
-    con("CREATE OR REPLACE TEMP VIEW cleaned AS SELECT * FROM cleaned_all WHERE _reason IS NULL")
+    con(f"CREATE OR REPLACE TEMP TABLE problems AS {check_sql}")
+    con(
+        "CREATE OR REPLACE TEMP VIEW cleaned AS SELECT * FROM raw WHERE _line NOT IN"
+        " (SELECT _line FROM problems WHERE _reason IS NOT NULL)"
+    )
     raw_json = "left(to_json(struct_pack(" + ", ".join(f'"{c}" := {c}' for c in raw_cols)
     raw_json += ")), 2000)"
     con(
         f"INSERT INTO row_issues SELECT {file_id}, {LINE}, _field, 'reject', _reason, {raw_json}"
-        " FROM cleaned_all WHERE _reason IS NOT NULL"
+        f" FROM problems JOIN raw USING ({LINE}) WHERE _reason IS NOT NULL"
     )
     con(
         f"INSERT INTO row_issues SELECT {file_id}, {LINE}, _warn_field, 'warn', _warn, NULL"
-        " FROM cleaned_all WHERE _reason IS NULL AND _warn IS NOT NULL"
+        " FROM problems WHERE _reason IS NULL AND _warn IS NOT NULL"
     )
     for target, sql in outputs:
         for key, value in params.items():

@@ -12,41 +12,6 @@ from dataclasses import dataclass
 
 from docfinder.sources.layouts import NPPES_TAXONOMY_SLOTS
 
-MACROS = r"""
-CREATE OR REPLACE MACRO nz(s) AS NULLIF(trim(s), '');
-CREATE OR REPLACE MACRO quote(s) AS '"' || left(s, 80) || '"';
-CREATE OR REPLACE MACRO clean_id(s) AS NULLIF(regexp_replace(trim(s), '\.0+$', ''), '');
-CREATE OR REPLACE MACRO digit(s, i) AS CAST(substr(s, i, 1) AS INTEGER);
-CREATE OR REPLACE MACRO luhn2(d) AS CASE WHEN d * 2 > 9 THEN d * 2 - 9 ELSE d * 2 END;
-CREATE OR REPLACE MACRO npi_luhn(s) AS (24 + luhn2(digit(s, 1)) + digit(s, 2) + luhn2(digit(s, 3))
-    + digit(s, 4) + luhn2(digit(s, 5)) + digit(s, 6) + luhn2(digit(s, 7)) + digit(s, 8)
-    + luhn2(digit(s, 9)) + digit(s, 10)) % 10 = 0;
-CREATE OR REPLACE MACRO npi_problem(s) AS CASE
-    WHEN clean_id(s) IS NULL THEN 'NPI is missing'
-    WHEN NOT regexp_full_match(clean_id(s), '[0-9]{10}') THEN 'NPI must be 10 digits'
-    WHEN NOT npi_luhn(clean_id(s)) THEN 'NPI fails the check digit (Luhn with prefix 80840)'
-    END;
-CREATE OR REPLACE MACRO npi_value(s) AS TRY_CAST(clean_id(s) AS BIGINT);
-CREATE OR REPLACE MACRO zip_digits(s) AS regexp_replace(COALESCE(clean_id(s), ''), '[^0-9]', '', 'g');
-CREATE OR REPLACE MACRO zip_full(s) AS CASE
-    WHEN length(zip_digits(s)) IN (5, 9) THEN zip_digits(s)
-    WHEN length(zip_digits(s)) IN (3, 4) THEN lpad(zip_digits(s), 5, '0')
-    WHEN length(zip_digits(s)) IN (7, 8) THEN lpad(zip_digits(s), 9, '0')
-    END;
-CREATE OR REPLACE MACRO zip_bad(s, country) AS
-    nz(s) IS NOT NULL AND zip_full(s) IS NULL AND COALESCE(nz(country), 'US') = 'US';
-CREATE OR REPLACE MACRO to_date(s) AS
-    COALESCE(try_strptime(nz(s), '%m/%d/%Y'), try_strptime(nz(s), '%Y-%m-%d'))::DATE;
-CREATE OR REPLACE MACRO date_bad(s) AS nz(s) IS NOT NULL AND to_date(s) IS NULL;
-CREATE OR REPLACE MACRO num(s) AS TRY_CAST(replace(replace(nz(s), ',', ''), '$', '') AS DOUBLE);
-CREATE OR REPLACE MACRO num_bad(s) AS nz(s) IS NOT NULL AND num(s) IS NULL;
-CREATE OR REPLACE MACRO count_bad(s) AS num_bad(s) OR num(s) < 0 OR num(s) > 2147483647;
-CREATE OR REPLACE MACRO phone(s) AS NULLIF(regexp_replace(COALESCE(clean_id(s), ''), '[^0-9]', '', 'g'), '');
-CREATE OR REPLACE MACRO coord_bad(lat, lon) AS num(lat) IS NULL OR num(lon) IS NULL
-    OR abs(num(lat)) > 90 OR abs(num(lon)) > 180 OR (num(lat) = 0 AND num(lon) = 0);
-"""
-
-
 # Address columns some layouts lack (claims files carry no phone, DAC no country): NULL there.
 OPTIONAL_COLUMNS = ("address_1", "address_2", "city", "state", "zip", "country", "phone", "fax")
 
@@ -87,15 +52,25 @@ def _location_select(kind: str, prefix: str = "", key: str = "NULL") -> str:
 
 def _nppes() -> Transform:
     slots = range(1, NPPES_TAXONOMY_SLOTS + 1)
-    any_primary = " OR ".join(f"upper(nz(primary_{i})) = 'Y'" for i in slots)
-    taxonomies = " UNION ALL ".join(
-        f"""SELECT npi_value(npi) AS npi, {i} AS slot, upper(nz(taxonomy_{i})) AS taxonomy_code,
-            (upper(nz(primary_{i})) = 'Y' OR ({i} = 1 AND NOT ({any_primary}))) AS is_primary,
-            nz(license_{i}) AS license_number, nz(license_state_{i}) AS license_state,
-            nz(taxonomy_group_{i}) AS taxonomy_group, $file_id AS file_id, _line AS line
-            FROM cleaned WHERE nz(taxonomy_{i}) IS NOT NULL"""
-        for i in slots
-    )
+    any_primary = " OR ".join(f"COALESCE(upper(nz(primary_{i})) = 'Y', false)" for i in slots)
+
+    def slots_list(prefix: str) -> str:
+        return "[" + ", ".join(f"{prefix}{i}" for i in slots) + "]"
+
+    # One scan: the 15 slots unnested side by side, then the empty ones dropped.
+    taxonomies = f"""SELECT npi, slot, upper(nz(code)) AS taxonomy_code,
+            (upper(nz(switch)) = 'Y' OR (slot = 1 AND NOT has_primary)) AS is_primary,
+            nz(license) AS license_number, nz(license_state) AS license_state,
+            nz(taxonomy_group) AS taxonomy_group, $file_id AS file_id, line
+        FROM (SELECT npi_value(npi) AS npi, _line AS line, ({any_primary}) AS has_primary,
+                     unnest(range(1, {NPPES_TAXONOMY_SLOTS + 1})) AS slot,
+                     unnest({slots_list("taxonomy_")}) AS code,
+                     unnest({slots_list("primary_")}) AS switch,
+                     unnest({slots_list("license_")}) AS license,
+                     unnest({slots_list("license_state_")}) AS license_state,
+                     unnest({slots_list("taxonomy_group_")}) AS taxonomy_group
+              FROM cleaned)
+        WHERE nz(code) IS NOT NULL"""
     providers = """SELECT npi_value(npi) AS npi,
         CASE clean_id(entity_type) WHEN '1' THEN 'I' WHEN '2' THEN 'O' END AS entity_type,
         nz(org_name) AS org_name, nz(last_name) AS last_name, nz(first_name) AS first_name,
@@ -465,16 +440,19 @@ TRANSFORMS: dict[str, Transform] = {
 
 
 def cleaned_sql(transform: Transform, field_names: dict[str, str]) -> str:
-    """SELECT that adds `_reason`, `_field` and `_warn` (a warning for kept rows) to `raw`."""
+    """SELECT of the rows of `raw` with a problem: `_line`, `_reason`/`_field` for a rejected
+    row, `_warn`/`_warn_field` for a row kept with a warning."""
     rejects = [c for c in transform.checks if c.severity == "reject"]
     warns = [c for c in transform.checks if c.severity == "warn"]
     reason = _case([(c.bad_when, c.reason) for c in rejects])
     field = _case([(c.bad_when, _lit(field_names.get(c.field, c.field))) for c in rejects])
     warn = _case([(c.bad_when, c.reason) for c in warns])
     warn_field = _case([(c.bad_when, _lit(field_names.get(c.field, c.field))) for c in warns])
+    # Only rows with a problem are kept: copying every good row's columns would cost more
+    # than all the checks together.
     return (
-        f"SELECT *, {reason} AS _reason, {field} AS _field, {warn} AS _warn, "
-        f"{warn_field} AS _warn_field FROM raw"
+        f"SELECT * FROM (SELECT _line, {reason} AS _reason, {field} AS _field, {warn} AS _warn, "
+        f"{warn_field} AS _warn_field FROM raw) WHERE _reason IS NOT NULL OR _warn IS NOT NULL"
     )
 
 

@@ -21,7 +21,7 @@ from docfinder.sources.files import InputFile, Sniffed, normalize_column
 from docfinder.sources.layouts import Layout
 
 LINE = "_line"
-BLOCK_BYTES = 16 << 20
+BLOCK_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from typing import Any
 import duckdb
 
 from docfinder.errors import StoreError
-from docfinder.ingest.transforms import MACROS
 from docfinder.store import default_geo
+from docfinder.store.macros import MACROS
 from docfinder.store.merge import FINALIZE, STAGED_TABLES, all_merge_statements
 
 SCHEMA_VERSION = "1"
