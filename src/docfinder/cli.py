@@ -12,7 +12,17 @@ from docfinder.errors import DocfinderError
 
 # Each module under docfinder.commands defines one click command named like the module.
 _COMMANDS = (
-    "ingest", "stats", "rejects", "show", "generate", "fetch", "catalog", "match", "place", "parse",
+    "ingest",
+    "stats",
+    "rejects",
+    "show",
+    "generate",
+    "fetch",
+    "catalog",
+    "match",
+    "place",
+    "parse",
+    "search",
 )
 
 

@@ -5,9 +5,15 @@ Everything here reads a store; loading goes through `docfinder.ingest.run_ingest
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from docfinder.errors import StoreError
+from docfinder.catalog.loader import load_catalog
+from docfinder.catalog.matcher import Matcher
+from docfinder.errors import DocfinderError, StoreError
+from docfinder.geo import PlaceIndex
+from docfinder.search.engine import Filters, SearchRequest, result_json, run_search, target_for
+from docfinder.search.query import parse
 from docfinder.store import open_store
 
 COUNTED_TABLES = (
@@ -127,3 +133,101 @@ _DETAILS = {
     "other_names": f"""SELECT o.name, o.type_code, {_SOURCE} FROM other_names o {_join("o")}
         WHERE o.npi = ?""",
 }
+
+
+def search(
+    db: str,
+    text: str,
+    *,
+    near: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    radius_miles: float | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    sort: str = "best",
+    filters: Filters | None = None,
+    explain: bool = False,
+) -> dict[str, Any]:
+    """Ranked, explained providers for a query such as "metastasectomy in Ukia".
+
+    The place comes from `near`, else from the text, else from `lat`/`lon` ("near me").
+    """
+    with open_store(db).connect() as con:
+        matcher, places = _understanding(db, con)
+        parsed = parse(text, matcher, places, lat=lat, lon=lon)
+        where = parsed.where
+        if near:
+            found = places.resolve(near, limit=1)
+            if not found:
+                raise QueryError(f"no place matches {near!r}; try a city and state or a ZIP")
+            where = found[0].place
+        elif where is None and lat is not None and lon is not None:
+            where = places.resolve("near me", limit=1, lat=lat, lon=lon)[0].place
+        notes = list(parsed.notes)
+        what = parsed.what
+        if what is None:
+            raise QueryError(_no_what(text, notes))
+        if where is None or (where.kind == "near_me" and (lat is None or lon is None)):
+            raise QueryError("say where: a city and state, a ZIP code, or --lat/--lon")
+        target = target_for(what.slug, what.name, what.kind, load_catalog())
+        if target is None:
+            raise QueryError(f"{what.name!r} has no doctors' evidence to search by")
+        request = SearchRequest(
+            target,
+            where.lat,
+            where.lon,
+            where.name,
+            radius_miles,
+            filters or Filters(),
+            sort,
+            limit,
+            offset,
+        )
+        outcome = run_search(con, request)
+    if not outcome.results:
+        notes.append(
+            f"No doctors found within {outcome.radius_miles:.0f} miles; "
+            "try a larger --radius-miles or a nearby city."
+        )
+    notes += outcome.notes
+    notes.append(MEDICARE_NOTE)
+    return {
+        "query": {
+            "what": {"slug": what.slug, "name": what.name, "kind": what.kind},
+            "where": {"name": where.name, "lat": where.lat, "lon": where.lon, "slug": where.slug},
+            "sort": sort,
+            "radius_miles": outcome.radius_miles,
+            "total": outcome.total,
+            "offset": offset,
+        },
+        "results": [result_json(offset + i + 1, s, explain) for i, s in enumerate(outcome.results)],
+        "notes": notes,
+    }
+
+
+MEDICARE_NOTE = (
+    "Volumes are Medicare fee-for-service claims only; CMS hides counts under 11, so a "
+    "doctor with no row may have done it fewer than 11 times, or for other insurers."
+)
+
+
+class QueryError(DocfinderError):
+    """The query could not be turned into a search; the message says what to do."""
+
+
+def _no_what(text: str, notes: list[str]) -> str:
+    hint = f" ({'; '.join(notes)})" if notes else ""
+    return f"no treatment, condition or specialty matches {text!r}{hint}"
+
+
+_UNDERSTANDING: dict[tuple[str, float], tuple[Matcher, PlaceIndex]] = {}
+
+
+def _understanding(db: str, con: Any) -> tuple[Matcher, PlaceIndex]:
+    """Matcher and places for a store, rebuilt when the store file changes."""
+    key = (db, Path(db).stat().st_mtime)
+    if key not in _UNDERSTANDING:
+        _UNDERSTANDING.clear()
+        _UNDERSTANDING[key] = (Matcher.from_store(con), PlaceIndex.from_store(con))
+    return _UNDERSTANDING[key]

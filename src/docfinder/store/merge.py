@@ -197,6 +197,12 @@ FINALIZE = [
              = regexp_replace(upper(g.address_1), '[^A-Z0-9]', '', 'g')""",
     """UPDATE locations l SET lat = z.lat, lon = z.lon, geo_source = 'zip centroid (' || z.source || ')'
        FROM zips z WHERE l.lat IS NULL AND l.zip5 = z.zip5 AND z.lat IS NOT NULL""",
+    # Only the newest claims year's address is current; older ones stay for provenance.
+    "UPDATE locations SET is_current = true",
+    """UPDATE locations l SET is_current = (l.source_key = m.latest)
+       FROM (SELECT npi, max(source_key) AS latest FROM locations WHERE kind = 'claims'
+             GROUP BY npi) m
+       WHERE l.kind = 'claims' AND l.npi = m.npi""",
     "DELETE FROM row_issues WHERE severity = 'geo'",
     """INSERT INTO row_issues SELECT file_id, line, 'zip', 'geo',
               'ZIP ' || zip5 || ' is not in the loaded geography; this address has no coordinates',

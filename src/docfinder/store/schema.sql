@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS provider_taxonomies (
 CREATE TABLE IF NOT EXISTS locations (
     npi BIGINT, kind VARCHAR, address_1 VARCHAR, address_2 VARCHAR, city VARCHAR, state VARCHAR,
     zip5 VARCHAR, zip4 VARCHAR, country VARCHAR, phone VARCHAR, fax VARCHAR, source_key VARCHAR,
-    lat DOUBLE, lon DOUBLE, geo_source VARCHAR, file_id INTEGER, line BIGINT
+    lat DOUBLE, lon DOUBLE, geo_source VARCHAR, file_id INTEGER, line BIGINT,
+    -- false for an older year's claims address of a provider: kept for provenance only
+    is_current BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS other_names (
     npi BIGINT, name VARCHAR, type_code VARCHAR, file_id INTEGER, line BIGINT

@@ -1,0 +1,195 @@
+"""Search: a target and a point in, ranked and explained providers out.
+
+Stages: target (what the results must evidence) -> candidates within a radius that grows until
+enough are good -> scores -> filters -> order -> page. The caller (docfinder.core) turns text
+into the target and the point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docfinder.catalog.model import Catalog, Entry
+from docfinder.search.candidates import Candidate, Target, find_candidates
+from docfinder.search.scoring import Scored, score_all, specialty_name
+from docfinder.search.weights import DEFAULT_WEIGHTS, RankingWeights
+
+SORTS = ("best", "distance", "experience")
+
+
+@dataclass(frozen=True)
+class Filters:
+    specialty: str | None = None  # a NUCC code or its prefix ("207N")
+    entity: str | None = None  # "individual" | "organization"
+    gender: str | None = None  # "F" | "M"
+    telehealth: bool | None = None
+    accepts_medicare_assignment: bool | None = None
+    hospital: str | None = None  # CCN or part of a hospital's name
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    target: Target
+    lat: float
+    lon: float
+    place_name: str
+    max_radius_miles: float | None = None
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "best"
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass
+class SearchOutcome:
+    results: list[Scored]
+    total: int
+    radius_miles: float
+    notes: list[str]
+
+
+def target_for(slug: str, name: str, kind: str, catalog: Catalog) -> Target | None:
+    """The evidence a what-match calls for: a catalog entry, a specialty or a code."""
+    if slug.startswith("specialty:"):
+        return Target(slug, name, "specialty", {slug.split(":", 1)[1]: 1.0}, {}, {}, False)
+    if slug.startswith("code:"):
+        return Target(slug, name, "code", {}, {slug.split(":", 1)[1]: 1.0}, {}, True)
+    if slug.startswith("icd10:"):
+        code = slug.split(":", 1)[1]
+        entry = next((e for e in catalog if code in e.icd10), None)
+        return _entry_target(entry) if entry else None
+    entry = catalog.get(slug) if hasattr(catalog, "get") else None
+    return _entry_target(entry) if entry else None
+
+
+def _entry_target(entry: Entry) -> Target:
+    return Target(
+        slug=entry.slug,
+        name=entry.name,
+        kind=str(entry.kind),
+        specialties={s.code: s.weight for s in entry.specialties},
+        procedures={p.code: p.weight for p in entry.procedures},
+        drugs={d.name: d.weight for d in entry.drugs},
+        travel=str(entry.kind) == "procedure",
+    )
+
+
+def run_search(
+    con: Any, request: SearchRequest, weights: RankingWeights = DEFAULT_WEIGHTS
+) -> SearchOutcome:
+    """Grow the radius until enough good candidates, then score, filter, order and page."""
+    decay = weights.travel if request.target.travel else weights.routine
+    maximum = request.max_radius_miles or decay.max_radius_miles
+    radius = min(decay.start_radius_miles, maximum)
+    notes: list[str] = []
+    while True:
+        found = find_candidates(
+            con, request.target, request.lat, request.lon, radius, weights.max_candidates
+        )
+        kept = [c for c in found if _passes(c, request.filters)]
+        good = sum(1 for c in kept if _is_good(c, weights))
+        if good >= weights.enough_good_candidates or radius >= maximum:
+            break
+        radius = min(maximum, radius * weights.radius_growth)
+    if radius > decay.start_radius_miles:
+        notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")
+    scored = score_all(kept, request.target, request.place_name, weights)
+    ordered = sorted(scored, key=_sort_key(request.sort))
+    page = ordered[request.offset : request.offset + request.limit]
+    return SearchOutcome(page, len(ordered), radius, notes)
+
+
+def _is_good(c: Candidate, w: RankingWeights) -> bool:
+    fit = max((float(t["weight"]) for t in c.taxonomies if t["weight"] is not None), default=0)
+    return bool(c.procedures or c.drugs) or fit >= w.good_fit
+
+
+def _passes(c: Candidate, f: Filters) -> bool:
+    clinician = c.clinician or {}
+    checks = [
+        f.specialty is None
+        or any(str(t["taxonomy_code"]).startswith(f.specialty) for t in c.taxonomies),
+        f.entity is None or (c.record.get("entity_type") == "O") == (f.entity == "organization"),
+        f.gender is None or (c.record.get("sex") or clinician.get("gender")) == f.gender,
+        f.telehealth is None or clinician.get("telehealth") == f.telehealth,
+        f.accepts_medicare_assignment is None
+        or clinician.get("accepts_assignment") == f.accepts_medicare_assignment,
+        f.hospital is None
+        or any(
+            f.hospital == h["facility_id"] or f.hospital.lower() in str(h["name"]).lower()
+            for h in c.hospitals
+        ),
+    ]
+    return all(checks)
+
+
+def _sort_key(sort: str) -> Any:
+    # The NPI breaks ties, so that pages are stable between requests.
+    if sort == "distance":
+        return lambda s: (s.breakdown["distance_miles"], -s.score, s.candidate.npi)
+    if sort == "experience":
+        return lambda s: (-s.yearly_volume, -s.score, s.candidate.npi)
+    return lambda s: (-s.score, s.breakdown["distance_miles"], s.candidate.npi)
+
+
+def result_json(rank: int, s: Scored, explain: bool) -> dict[str, Any]:
+    """One result in the shape of `docfinder search --json`."""
+    c, record, near = s.candidate, s.candidate.record, s.candidate.nearest
+    specialty = next((t for t in c.taxonomies if t["is_primary"]), None)
+    label = None
+    if specialty:
+        label = specialty["specialization"] or specialty["classification"]
+        label = label or specialty_name(specialty["taxonomy_code"])
+    out: dict[str, Any] = {
+        "rank": rank,
+        "npi": c.npi,
+        "name": display_name(record),
+        "credentials": record.get("credential"),
+        "specialty": label or c.claims_specialty,
+        "address": " ".join(p for p in (near["address_1"], near["address_2"]) if p),
+        "city": _display(near["city"]),
+        "state": near["state"],
+        "zip": near["zip5"],
+        "phone": near["phone"],
+        "distance_miles": round(float(near["miles"]), 1),
+        "score": round(s.score, 4),
+        "evidence": [{"text": e.text, "source": e.source, "year": e.year} for e in s.evidence],
+        "other_locations": _other_locations(c),
+    }
+    if explain:
+        out["breakdown"] = s.breakdown
+    return out
+
+
+def _display(text: str | None) -> str | None:
+    """All-caps registry text (UKIAH) as a person writes it (Ukiah)."""
+    return text.title() if text and text.isupper() else text
+
+
+def display_name(record: dict[str, Any]) -> str:
+    if record.get("entity_type") == "O" or (record.get("org_name") and not record.get("last_name")):
+        return str(record.get("org_name") or "")
+    parts = (record.get("first_name"), record.get("middle_name"), record.get("last_name"))
+    return " ".join(str(p).title() for p in parts if p)
+
+
+def _other_locations(c: Candidate) -> list[dict[str, Any]]:
+    seen = {(c.nearest["address_1"], c.nearest["zip5"])}
+    others = []
+    for loc in c.locations[1:]:
+        key = (loc["address_1"], loc["zip5"])
+        if key in seen:
+            continue
+        seen.add(key)
+        others.append(
+            {
+                "address": loc["address_1"],
+                "city": loc["city"],
+                "state": loc["state"],
+                "zip": loc["zip5"],
+                "distance_miles": round(float(loc["miles"]), 1),
+                "source": loc.get("source_dataset"),
+            }
+        )
+    return others
