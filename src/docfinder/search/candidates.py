@@ -55,41 +55,51 @@ class Candidate:
         return self.locations[0]
 
 
-def find_candidates(
-    con: Any, target: Target, lat: float, lon: float, radius_miles: float, limit: int
-) -> list[Candidate]:
-    """Active providers near (lat, lon) linked to the target, nearest location first."""
+@dataclass(frozen=True)
+class Nearby:
+    """A provider linked to the target: its nearest current location and whether it is good."""
+
+    npi: int
+    miles: float
+    good: bool
+
+
+def nearby_providers(
+    con: Any,
+    target: Target,
+    lat: float,
+    lon: float,
+    radius_miles: float,
+    limit: int,
+    good_fit: float,
+) -> list[Nearby]:
+    """Active providers linked to the target within the radius, nearest first (one query).
+
+    Good: has claims or prescriptions for the target, or a taxonomy weighing >= good_fit.
+    """
     _register_target(con, target)
     dlat = radius_miles / 69.0
     dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
     sql = f"""
-        WITH within AS (
-            SELECT l.npi, l.kind, l.address_1, l.address_2, l.city, l.state, l.zip5, l.phone,
-                   l.lat, l.lon, l.geo_source, l.file_id, {_HAVERSINE} AS miles
-            FROM locations l
+        WITH near AS (
+            SELECT l.npi, min({_HAVERSINE}) AS miles FROM locations l
             WHERE l.lat BETWEEN $lat - $dlat AND $lat + $dlat
-              AND l.lon BETWEEN $lon - $dlon AND $lon + $dlon AND l.kind <> 'mailing'
-              AND l.is_current),
-        near AS (SELECT * FROM within WHERE miles <= $radius),
-        linked AS (
-            SELECT t.npi FROM provider_taxonomies t SEMI JOIN target_taxa w
-                ON t.taxonomy_code = w.code WHERE t.npi IN (SELECT npi FROM near)
-            UNION SELECT v.npi FROM procedure_volumes v SEMI JOIN target_codes c
+              AND l.lon BETWEEN $lon - $dlon AND $lon + $dlon
+              AND l.kind <> 'mailing' AND l.is_current
+            GROUP BY l.npi HAVING min({_HAVERSINE}) <= $radius),
+        fit AS (SELECT t.npi, max(w.weight) AS fit FROM provider_taxonomies t
+                JOIN target_taxa w ON t.taxonomy_code = w.code
+                WHERE t.npi IN (SELECT npi FROM near) GROUP BY t.npi),
+        evidence AS (
+            SELECT v.npi FROM procedure_volumes v SEMI JOIN target_codes c
                 ON v.hcpcs_code = c.code WHERE v.npi IN (SELECT npi FROM near)
             UNION SELECT v.npi FROM drug_volumes v SEMI JOIN target_drugs d ON {_DRUG_MATCH}
-                WHERE v.npi IN (SELECT npi FROM near)),
-        ranked AS (
-            SELECT n.*, min(n.miles) OVER (PARTITION BY n.npi) AS best
-            FROM near n SEMI JOIN linked k ON n.npi = k.npi)
-        SELECT r.*, p.entity_type, p.org_name, p.last_name, p.first_name, p.middle_name,
-               p.credential, p.sex, p.last_update_date, p.record_source,
-               g.file_name AS source_file, g.dataset AS source_dataset,
-               g.as_of_date AS source_as_of, g.data_year AS source_year
-        FROM ranked r JOIN providers p ON p.npi = r.npi AND p.status = 'active'
-        LEFT JOIN ingest_log g ON g.file_id = r.file_id
-        WHERE r.best <= (SELECT max(best) FROM (SELECT DISTINCT npi, best FROM ranked
-                                                ORDER BY best LIMIT $limit))
-        ORDER BY r.best, r.npi, r.miles"""
+                WHERE v.npi IN (SELECT npi FROM near))
+        SELECT n.npi, n.miles, (e.npi IS NOT NULL OR COALESCE(f.fit, 0) >= $good) AS good
+        FROM near n LEFT JOIN fit f USING (npi) LEFT JOIN evidence e USING (npi)
+        JOIN providers p ON p.npi = n.npi AND p.status = 'active'
+        WHERE f.npi IS NOT NULL OR e.npi IS NOT NULL
+        ORDER BY n.miles, n.npi LIMIT $limit"""
     params = {
         "lat": lat,
         "lon": lon,
@@ -97,16 +107,39 @@ def find_candidates(
         "dlon": dlon,
         "radius": radius_miles,
         "limit": limit,
+        "good": good_fit,
     }
-    rows = _rows(con, sql, params)
+    return [
+        Nearby(int(r["npi"]), float(r["miles"]), bool(r["good"])) for r in _rows(con, sql, params)
+    ]
+
+
+def load_candidates(con: Any, npis: list[int], lat: float, lon: float) -> list[Candidate]:
+    """The chosen providers with every current location (nearest first) and their evidence."""
+    if not npis:
+        return []
+    con.register("cand", pa.table({"npi": npis}))
+    sql = f"""
+        SELECT l.npi, l.kind, l.address_1, l.address_2, l.city, l.state, l.zip5, l.phone,
+               l.lat, l.lon, l.geo_source, l.file_id, {_HAVERSINE} AS miles,
+               p.entity_type, p.org_name, p.last_name, p.first_name, p.middle_name,
+               p.credential, p.sex, p.last_update_date, p.record_source,
+               g.file_name AS source_file, g.dataset AS source_dataset,
+               g.as_of_date AS source_as_of, g.data_year AS source_year
+        FROM locations l SEMI JOIN cand ON cand.npi = l.npi
+        JOIN providers p ON p.npi = l.npi
+        LEFT JOIN ingest_log g ON g.file_id = l.file_id
+        WHERE l.kind <> 'mailing' AND l.is_current AND l.lat IS NOT NULL
+        ORDER BY l.npi, miles"""
     candidates: dict[int, Candidate] = {}
-    for row in rows:
+    for row in _rows(con, sql, {"lat": lat, "lon": lon}):
         npi = int(row["npi"])
         if npi not in candidates:
             candidates[npi] = Candidate(npi, row)
         candidates[npi].locations.append(row)
-    _attach_evidence(con, list(candidates.values()))
-    return list(candidates.values())
+    found = [candidates[n] for n in npis if n in candidates]
+    _attach_evidence(con, found)
+    return found
 
 
 def _register_target(con: Any, target: Target) -> None:
@@ -128,7 +161,6 @@ def _attach_evidence(con: Any, candidates: list[Candidate]) -> None:
     if not candidates:
         return
     by_npi = {c.npi: c for c in candidates}
-    con.register("cand", pa.table({"npi": list(by_npi)}))
     for name, sql in _EVIDENCE.items():
         grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in _rows(con, sql, {}):
@@ -195,7 +227,8 @@ _EVIDENCE = {
 
 def _rows(con: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     for key, value in params.items():
-        sql = sql.replace(f"${key}", repr(float(value)) if key != "limit" else str(int(value)))
+        text = str(int(value)) if key == "limit" else repr(float(value))
+        sql = sql.replace(f"${key}", text)
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docfinder.catalog.model import Catalog, Entry
-from docfinder.search.candidates import Candidate, Target, find_candidates
+from docfinder.search.candidates import (
+    Candidate,
+    Nearby,
+    Target,
+    load_candidates,
+    nearby_providers,
+)
 from docfinder.search.scoring import Scored, score_all, specialty_name
 from docfinder.search.weights import DEFAULT_WEIGHTS, RankingWeights
 
@@ -81,23 +87,42 @@ def run_search(
     """Grow the radius until enough good candidates, then score, filter, order and page."""
     decay = weights.travel if request.target.travel else weights.routine
     maximum = request.max_radius_miles or decay.max_radius_miles
-    radius = min(decay.start_radius_miles, maximum)
+    nearby = nearby_providers(
+        con,
+        request.target,
+        request.lat,
+        request.lon,
+        maximum,
+        weights.max_candidates,
+        weights.good_fit,
+    )
+    chosen = load_candidates(con, [n.npi for n in nearby], request.lat, request.lon)
+    kept = [c for c in chosen if _passes(c, request.filters)]
+    good_miles = sorted(float(c.nearest["miles"]) for c, n in zip_by_npi(kept, nearby) if n.good)
+    radius = _radius(good_miles, decay.start_radius_miles, maximum, weights)
     notes: list[str] = []
-    while True:
-        found = find_candidates(
-            con, request.target, request.lat, request.lon, radius, weights.max_candidates
-        )
-        kept = [c for c in found if _passes(c, request.filters)]
-        good = sum(1 for c in kept if _is_good(c, weights))
-        if good >= weights.enough_good_candidates or radius >= maximum:
-            break
-        radius = min(maximum, radius * weights.radius_growth)
     if radius > decay.start_radius_miles:
         notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")
-    scored = score_all(kept, request.target, request.place_name, weights)
+    within = [c for c in kept if float(c.nearest["miles"]) <= radius]
+    scored = score_all(within, request.target, request.place_name, weights)
     ordered = sorted(scored, key=_sort_key(request.sort))
     page = ordered[request.offset : request.offset + request.limit]
     return SearchOutcome(page, len(ordered), radius, notes)
+
+
+def _radius(good_miles: list[float], start: float, maximum: float, w: RankingWeights) -> float:
+    """The first radius of start, start x growth, ... that holds enough good providers."""
+    radius = min(start, maximum)
+    while radius < maximum:
+        if sum(1 for m in good_miles if m <= radius) >= w.enough_good_candidates:
+            break
+        radius = min(maximum, radius * w.radius_growth)
+    return radius
+
+
+def zip_by_npi(candidates: list[Candidate], nearby: list[Nearby]) -> list[tuple[Candidate, Nearby]]:
+    flags = {n.npi: n for n in nearby}
+    return [(c, flags[c.npi]) for c in candidates if c.npi in flags]
 
 
 def _is_good(c: Candidate, w: RankingWeights) -> bool:
