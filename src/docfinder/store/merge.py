@@ -210,3 +210,25 @@ FINALIZE = [
        FROM locations WHERE lat IS NULL AND zip5 IS NOT NULL AND country = 'US'
          AND kind <> 'mailing'""",
 ]
+
+# Tables rewritten in the order searches read them, so DuckDB's per-row-group min/max (zone
+# maps) skip most of a national table: locations by latitude (radius boxes), volumes by code
+# and drug, taxonomies by code. Tables without constraints only.
+SORTED_TABLES = {
+    "locations": "lat, lon",
+    "procedure_volumes": "hcpcs_code, npi",
+    "drug_volumes": "generic_name, npi",
+    "provider_taxonomies": "taxonomy_code, npi",
+}
+
+
+def sort_statements() -> list[str]:
+    """Statements that rewrite each table of SORTED_TABLES in its search order."""
+    statements = []
+    for table, order in SORTED_TABLES.items():
+        statements += [
+            f"CREATE OR REPLACE TABLE {table}_sorted AS SELECT * FROM {table} ORDER BY {order}",
+            f"DROP TABLE {table}",
+            f"ALTER TABLE {table}_sorted RENAME TO {table}",
+        ]
+    return statements
