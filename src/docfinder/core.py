@@ -207,8 +207,9 @@ def search(
 
 
 MEDICARE_NOTE = (
-    "Volumes are Medicare fee-for-service claims only; CMS hides counts under 11, so a "
-    "doctor with no row may have done it fewer than 11 times, or for other insurers."
+    "Procedure volumes are Medicare fee-for-service claims (Part D prescriptions also include "
+    "Medicare Advantage drug plans). CMS hides rows with fewer than 11 patients, so a doctor "
+    "with no row may treat it for fewer Medicare patients, or for other insurers."
 )
 
 

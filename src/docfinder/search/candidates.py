@@ -14,8 +14,6 @@ from typing import Any
 
 import pyarrow as pa
 
-EARTH_RADIUS_MILES = 3958.8
-
 _HAVERSINE = """2 * 3958.8 * asin(sqrt(pow(sin(radians(l.lat - $lat) / 2), 2)
     + cos(radians($lat)) * cos(radians(l.lat)) * pow(sin(radians(l.lon - $lon) / 2), 2)))"""
 

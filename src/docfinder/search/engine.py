@@ -125,11 +125,6 @@ def zip_by_npi(candidates: list[Candidate], nearby: list[Nearby]) -> list[tuple[
     return [(c, flags[c.npi]) for c in candidates if c.npi in flags]
 
 
-def _is_good(c: Candidate, w: RankingWeights) -> bool:
-    fit = max((float(t["weight"]) for t in c.taxonomies if t["weight"] is not None), default=0)
-    return bool(c.procedures or c.drugs) or fit >= w.good_fit
-
-
 def _passes(c: Candidate, f: Filters) -> bool:
     clinician = c.clinician or {}
     checks = [
@@ -154,7 +149,8 @@ def _sort_key(sort: str) -> Any:
     if sort == "distance":
         return lambda s: (s.breakdown["distance_miles"], -s.score, s.candidate.npi)
     if sort == "experience":
-        return lambda s: (-s.yearly_volume, -s.score, s.candidate.npi)
+        # Experience after shrinkage and freshness: a doctor who stopped years ago is not first.
+        return lambda s: (-s.breakdown["experience"], -s.score, s.candidate.npi)
     return lambda s: (-s.score, s.breakdown["distance_miles"], s.candidate.npi)
 
 

@@ -51,64 +51,98 @@ def yearly_volume(rows: list[dict[str, Any]], value: str, w: RankingWeights) -> 
     return mean, len(by_year)
 
 
+@dataclass(frozen=True)
+class Volume:
+    """A candidate's experience volume, of one kind of evidence: Medicare services or Part D
+    claims (never mixed: their units differ)."""
+
+    kind: str  # "procedures" | "drugs" | "none"
+    yearly: float
+    years: int
+    latest_year: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a kind of evidence looks like among the results: the shrinkage prior (median),
+    the saturation volume (percentile, floored) and the newest data year."""
+
+    prior: float
+    saturation: float
+    newest_year: int
+
+
 def score_all(
     candidates: list[Candidate], target: Target, place_name: str, w: RankingWeights
 ) -> list[Scored]:
-    """Score every candidate; the shrinkage prior is the median volume of those with evidence."""
-    volumes = {c.npi: _volumes(c, w) for c in candidates}
-    evidenced = sorted(v[0] for v in volumes.values() if v[1] > 0)
-    prior = statistics.median(evidenced) if evidenced else 0.0
-    top = evidenced[int(w.saturation_percentile * (len(evidenced) - 1))] if evidenced else 0.0
+    """Score every candidate against references taken from the results themselves."""
+    volumes = {c.npi: _volume(c, w) for c in candidates}
+    references = _references(list(volumes.values()), w)
+    today = max(
+        (c.record["last_update_date"] for c in candidates if c.record.get("last_update_date")),
+        default=date.today(),
+    )
     decay = w.travel if target.travel else w.routine
-    newest = max((_latest(c) for c in candidates), default=0)
     results = []
     for c in candidates:
-        volume, years, saturation = volumes[c.npi]
-        shrunk = (
-            (volume * years + prior * w.prior_years) / (years + w.prior_years) if years else 0.0
-        )
-        ceiling = max(top, saturation)
-        experience = min(1.0, math.log1p(shrunk) / math.log1p(ceiling)) if years else 0.0
-        freshness = 0.5 ** ((newest - _latest(c)) / w.stale_half_life_years) if years else 1.0
-        experience *= freshness
+        v = volumes[c.npi]
+        experience, shrunk, freshness, ceiling = 0.0, 0.0, 1.0, 0.0
+        if v.years:
+            ref = references[v.kind]
+            shrunk = (v.yearly * v.years + ref.prior * w.prior_years) / (v.years + w.prior_years)
+            ceiling = ref.saturation
+            freshness = 0.5 ** ((ref.newest_year - v.latest_year) / w.stale_half_life_years)
+            experience = min(1.0, math.log1p(shrunk) / math.log1p(ceiling)) * freshness
         fit = _fit(c, w)
-        quality = _quality(c, w)
+        quality = _quality(c, w, today)
         miles = float(c.nearest["miles"])
         distance = 0.5 ** (miles / decay.half_miles)
         base = w.experience * experience + w.specialty_fit * fit + w.data_quality * quality
         breakdown = {
             "experience": round(experience, 4),
-            "yearly_volume": round(volume, 2),
-            "years_of_data": years,
+            "evidence_kind": v.kind,
+            "yearly_volume": round(v.yearly, 2),
+            "years_of_data": v.years,
             "shrunk_volume": round(shrunk, 2),
             "freshness": round(freshness, 4),
-            "saturation_volume": round(max(top, saturation), 1),
+            "saturation_volume": round(ceiling, 1),
             "specialty_fit": round(fit, 4),
             "data_quality": round(quality, 4),
             "distance_miles": round(miles, 1),
             "distance_factor": round(distance, 4),
             "base": round(base, 4),
         }
-        scored = Scored(c, round(base * distance, 6), breakdown, yearly_volume=volume)
+        scored = Scored(c, round(base * distance, 6), breakdown, yearly_volume=v.yearly)
         scored.evidence = explain(c, target, place_name)
         results.append(scored)
     return results
 
 
-def _latest(c: Candidate) -> int:
-    """The newest data year of a candidate's evidence (0 without any)."""
-    return max((int(r["data_year"]) for r in (*c.procedures, *c.drugs)), default=0)
+def _references(volumes: list[Volume], w: RankingWeights) -> dict[str, Reference]:
+    floors = {"procedures": w.procedure_saturation, "drugs": w.drug_saturation}
+    references = {}
+    for kind, floor in floors.items():
+        values = sorted(v.yearly for v in volumes if v.kind == kind)
+        if not values:
+            continue
+        at = min(len(values) - 1, round(w.saturation_percentile * (len(values) - 1)))
+        newest = max(v.latest_year for v in volumes if v.kind == kind)
+        references[kind] = Reference(statistics.median(values), max(values[at], floor), newest)
+    return references
 
 
-def _volumes(c: Candidate, w: RankingWeights) -> tuple[float, int, float]:
+def _volume(c: Candidate, w: RankingWeights) -> Volume:
+    """The stronger of the two kinds of evidence, relative to each kind's floor."""
     procedures, proc_years = yearly_volume(c.procedures, "services", w)
     drugs, drug_years = yearly_volume(c.drugs, "claims", w)
-    # Whichever evidence is stronger relative to its saturation speaks for the provider.
     proc_level = math.log1p(procedures) / math.log1p(w.procedure_saturation)
     drug_level = math.log1p(drugs) / math.log1p(w.drug_saturation)
     if proc_years and (proc_level >= drug_level or not drug_years):
-        return procedures, proc_years, w.procedure_saturation
-    return drugs, drug_years, w.drug_saturation
+        latest = max(int(r["data_year"]) for r in c.procedures)
+        return Volume("procedures", procedures, proc_years, latest)
+    if drug_years:
+        return Volume("drugs", drugs, drug_years, max(int(r["data_year"]) for r in c.drugs))
+    return Volume("none", 0.0, 0, 0)
 
 
 def _fit(c: Candidate, w: RankingWeights) -> float:
@@ -126,14 +160,17 @@ def _fit(c: Candidate, w: RankingWeights) -> float:
     return best
 
 
-def _quality(c: Candidate, w: RankingWeights) -> float:
+def _quality(c: Candidate, w: RankingWeights, today: date) -> float:
+    """Points for a fresh registry record (relative to the newest in the results, so the
+    ranking does not drift with the wall clock), an address two sources agree on, and an
+    affiliation with a rated hospital."""
     points = 0.0
     updated = c.record.get("last_update_date")
-    if updated and (date.today() - updated).days <= 365.25 * w.recent_update_years:
+    if updated and (today - updated).days <= 365.25 * w.recent_update_years:
         points += w.recent_update_points
     zips = defaultdict(set)
     for loc in c.locations:
-        zips[loc["zip5"]].add(loc["kind"])
+        zips[loc["zip5"]].add(_SOURCE_FAMILY.get(str(loc.get("source_dataset")), "other"))
     if any(len(kinds) > 1 for kinds in zips.values()):
         points += w.confirmed_address_points
     ratings = [h["overall_rating"] for h in c.hospitals if h["overall_rating"]]
@@ -184,7 +221,8 @@ def _procedure_evidence(c: Candidate, target: Target) -> list[Evidence]:
     latest = max(int(r["data_year"]) for r in c.procedures)
     rows = [r for r in c.procedures if int(r["data_year"]) == latest]
     services = sum(float(r["services"] or 0) for r in rows)
-    patients = sum(int(r["beneficiaries"] or 0) for r in rows)
+    # Beneficiaries are counted per code: the largest is a floor for distinct patients.
+    patients = max(int(r["beneficiaries"] or 0) for r in rows)
     codes = ", ".join(sorted({r["hcpcs_code"] for r in rows}))
     years = sorted({int(r["data_year"]) for r in c.procedures})
     text = (
@@ -262,6 +300,11 @@ def miles_text(miles: float, place_name: str) -> str:
     if miles < 1:
         return f"Under a mile from {where}"
     return f"{miles:.0f} mile{'s' if round(miles) != 1 else ''} from {where}"
+
+
+# Datasets that are one source for address confirmation: NPPES main and secondary files are
+# both what the provider reported to NPPES.
+_SOURCE_FAMILY = {"nppes": "nppes", "nppes_pl": "nppes", "dac": "dac", "provider_service": "claims"}
 
 
 def _source(row: dict[str, Any]) -> str:

@@ -33,7 +33,7 @@ class RankingWeights:
     procedure_saturation: float = 20.0  # services a year, the least that reads as "a lot"
     drug_saturation: float = 50.0  # Part D claims a year
     # Shrinkage: a provider's yearly volume counts as if `prior_years` more years had the
-    # typical volume of the specialty's providers in the results (the median with evidence).
+    # typical volume among the results (the median of those with the same kind of evidence).
     prior_years: float = 1.0
     # With services and beneficiaries both known, the experience volume blends them: many
     # services for few patients (repeat stages) count a little less than many patients.
