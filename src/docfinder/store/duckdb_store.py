@@ -154,6 +154,7 @@ class DuckDBStore:
                 con.execute("CHECKPOINT")
                 con.close()
                 os.replace(work, self.path)
+                shutil.rmtree(work.with_name(work.name + ".tmp"), ignore_errors=True)
             except BaseException:
                 con.close()
                 _unlink_build(work)
@@ -174,7 +175,8 @@ class DuckDBStore:
     def _remove_stale_builds(self) -> None:
         # Holding the lock means no other build is alive: any leftover copy is from a crash.
         for stale in self.path.parent.glob(f".{self.path.name}.build-*"):
-            _unlink_build(stale)
+            if stale.suffix not in (".wal", ".tmp"):
+                _unlink_build(stale)
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the served store."""
@@ -215,6 +217,8 @@ def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _unlink_build(path: Path) -> None:
+    """Remove a build copy, its WAL and DuckDB's spill directory beside it."""
     for candidate in (path, path.with_name(path.name + ".wal")):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
