@@ -136,3 +136,15 @@ def test_without_strict_an_unrecognised_file_does_not_stop_the_others(kit, db):
     assert reports["good_2020.csv"].status == "loaded"
     assert reports["unknown.csv"].status == "failed"
     assert "unknown layout" in reports["unknown.csv"].error
+
+
+def test_identical_bytes_for_two_data_years_are_both_loaded(kit, db):
+    rows = [kit.ps_row(kit.npi(1)), kit.ps_row(kit.npi(2))]
+    first = kit.claims("same_2020.csv", rows)
+    second = kit.raw("same_2021.csv", first.read_bytes())  # the same bytes, another year
+    reports = kit.ingest(db, first, second)
+    assert [r.status for r in reports] == ["loaded", "loaded"]
+    years = kit.query(db, "SELECT DISTINCT data_year FROM procedure_volumes ORDER BY 1")
+    assert years == [(2020,), (2021,)]
+    again = kit.ingest(db, second)
+    assert [r.status for r in again] == ["unchanged"]

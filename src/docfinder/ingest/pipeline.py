@@ -40,8 +40,10 @@ class Builder(Protocol):
     def finish_file(self, file_id: int, values: dict[str, Any]) -> None: ...
     def abort_file(self) -> None: ...
     def log_failure(self, values: dict[str, Any]) -> None: ...
-    def previous_load(self, sha256: str, dataset: str) -> tuple[Any, ...] | None: ...
-    def forget_file(self, sha256: str, dataset: str, keep: int) -> None: ...
+    def previous_load(
+        self, sha256: str, dataset: str, data_year: int | None
+    ) -> tuple[Any, ...] | None: ...
+    def forget_file(self, sha256: str, dataset: str, keep: int, data_year: int | None) -> None: ...
 
 
 @dataclass
@@ -136,7 +138,9 @@ def ingest_planned(
         report.size_bytes = item.source.size_bytes()
         sha = item.source.sha256()  # a truncated archive fails here: that file alone fails
         log.update(sha256=sha, size_bytes=report.size_bytes)
-        previous = None if force else builder.previous_load(sha, item.layout.dataset)
+        previous = (
+            None if force else builder.previous_load(sha, item.layout.dataset, item.data_year)
+        )
         if previous is not None:
             report.status = "unchanged"
             report.rows_read, report.rows_loaded, report.rows_rejected = (
@@ -146,7 +150,7 @@ def ingest_planned(
             return report
         file_id = builder.begin_file(log)
         if force:
-            builder.forget_file(sha, item.layout.dataset, keep=file_id)
+            builder.forget_file(sha, item.layout.dataset, keep=file_id, data_year=item.data_year)
         _load_batches(builder, item, file_id, report, progress)
         if item.layout.dataset == "nppes" and item.as_of is None:
             newest = builder.query("SELECT max(last_update_date) FROM stg_providers")[0][0]

@@ -87,29 +87,38 @@ class DuckDBBuilder:
             f"INSERT INTO ingest_log ({columns}) VALUES ({marks})", [file_id, *values.values()]
         )
 
-    def previous_load(self, sha256: str, dataset: str) -> tuple[Any, ...] | None:
+    def previous_load(
+        self, sha256: str, dataset: str, data_year: int | None
+    ) -> tuple[Any, ...] | None:
+        """The earlier load of the same bytes as the same dataset and data year, if any.
+
+        The year matters: two years' files can be byte-identical, and each is its own data.
+        """
         rows = self.query(
             """SELECT file_id, rows_read, rows_loaded, rows_rejected FROM ingest_log
                WHERE sha256 = ? AND dataset = ? AND status = 'loaded'
+                 AND data_year IS NOT DISTINCT FROM ?
                ORDER BY file_id DESC LIMIT 1""",
-            [sha256, dataset],
+            [sha256, dataset, data_year],
         )
         return rows[0] if rows else None
 
-    def forget_file(self, sha256: str, dataset: str, keep: int) -> None:
+    def forget_file(self, sha256: str, dataset: str, keep: int, data_year: int | None) -> None:
         """Drop the reject log of earlier loads of the same bytes (a forced re-ingest).
 
         Runs inside the new load's transaction, so a failed reload forgets nothing.
         """
         self.execute(
             """DELETE FROM row_issues WHERE file_id IN (SELECT file_id FROM ingest_log
-               WHERE sha256 = ? AND dataset = ? AND file_id <> ?)""",
-            [sha256, dataset, keep],
+               WHERE sha256 = ? AND dataset = ? AND file_id <> ?
+                 AND data_year IS NOT DISTINCT FROM ?)""",
+            [sha256, dataset, keep, data_year],
         )
         self.execute(
             "UPDATE ingest_log SET status = 'superseded'"
-            " WHERE sha256 = ? AND dataset = ? AND file_id <> ?",
-            [sha256, dataset, keep],
+            " WHERE sha256 = ? AND dataset = ? AND file_id <> ?"
+            " AND data_year IS NOT DISTINCT FROM ?",
+            [sha256, dataset, keep, data_year],
         )
 
     def finalize(self) -> None:

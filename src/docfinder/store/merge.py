@@ -197,6 +197,7 @@ FINALIZE = [
              = regexp_replace(upper(g.address_1), '[^A-Z0-9]', '', 'g')""",
     """UPDATE locations l SET lat = z.lat, lon = z.lon, geo_source = 'zip centroid (' || z.source || ')'
        FROM zips z WHERE l.lat IS NULL AND l.zip5 = z.zip5 AND z.lat IS NOT NULL""",
+    "CREATE OR REPLACE TABLE drug_names AS SELECT DISTINCT generic_name FROM drug_volumes",
     # Only the newest claims year's address is current; older ones stay for provenance.
     "UPDATE locations SET is_current = true",
     """UPDATE locations l SET is_current = (l.source_key = m.latest)
@@ -215,7 +216,8 @@ FINALIZE = [
 # maps) skip most of a national table: locations by latitude (radius boxes), volumes by code
 # and drug, taxonomies by code. Tables without constraints only.
 SORTED_TABLES = {
-    "locations": "lat, lon",
+    # 1-degree latitude bands, each by longitude: a radius box touches few row groups.
+    "locations": "round(lat), lon",
     "procedure_volumes": "hcpcs_code, npi",
     "drug_volumes": "generic_name, npi",
     "provider_taxonomies": "taxonomy_code, npi",

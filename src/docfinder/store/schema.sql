@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS drug_volumes (
     fills_30day DOUBLE, day_supply DOUBLE, drug_cost DOUBLE, beneficiaries INTEGER,
     ge65_suppress_flag VARCHAR, provider_type VARCHAR, file_id INTEGER, line BIGINT
 );
+-- Distinct Part D generic names (a few thousand): drug matching runs on this, not on volumes.
+CREATE TABLE IF NOT EXISTS drug_names (generic_name VARCHAR);
 CREATE TABLE IF NOT EXISTS clinicians (
     npi BIGINT, pac_id VARCHAR, enrollment_id VARCHAR, gender VARCHAR, credential VARCHAR,
     med_school VARCHAR, grad_year SMALLINT, primary_specialty VARCHAR,
