@@ -157,14 +157,17 @@ def search(
         matcher, places = _understanding(db, con)
         parsed = parse(text, matcher, places, lat=lat, lon=lon)
         where = parsed.where
+        notes_near: list[str] = []
         if near:
             found = places.resolve(near, limit=1)
             if not found:
                 raise QueryError(f"no place matches {near!r}; try a city and state or a ZIP")
             where = found[0].place
+            if found[0].confidence != "exact":
+                notes_near.append(f'Took "{near}" to mean {where.name}.')
         elif where is None and lat is not None and lon is not None:
             where = places.resolve("near me", limit=1, lat=lat, lon=lon)[0].place
-        notes = list(parsed.notes)
+        notes = list(parsed.notes) + notes_near
         what = parsed.what
         if what is None:
             raise QueryError(_no_what(text, notes))
@@ -218,8 +221,17 @@ class QueryError(DocfinderError):
 
 
 def _no_what(text: str, notes: list[str]) -> str:
-    hint = f" ({'; '.join(notes)})" if notes else ""
-    return f"no treatment, condition or specialty matches {text!r}{hint}"
+    said = f"no treatment, condition or specialty matches {text!r}"
+    extra = [n for n in notes if "no treatment" not in n.lower() and "no match" not in n.lower()]
+    hint = (
+        "; ".join(extra)
+        if extra
+        else (
+            "try the name of a treatment, condition or kind of doctor, e.g. 'psoriasis', "
+            "'knee replacement' or 'dermatologist'"
+        )
+    )
+    return f"{said}: {hint}"
 
 
 _UNDERSTANDING: dict[tuple[str, float], tuple[Matcher, PlaceIndex]] = {}

@@ -93,7 +93,8 @@ def _print(result: dict[str, Any], explain: bool) -> None:
         )
         if explain:
             why += "\n[dim]" + ", ".join(f"{k}={v}" for k, v in r["breakdown"].items()) + "[/dim]"
-        table.add_row(str(r["rank"]), who, f"{r['distance_miles']:.0f}", f"{r['score']:.3f}", why)
+        miles = "<1" if r["distance_miles"] < 1 else f"{r['distance_miles']:.0f}"
+        table.add_row(str(r["rank"]), who, miles, f"{r['score']:.3f}", why)
     console.print(table)
     for note in result["notes"]:
         console.print(f"[dim]{note}[/dim]")

@@ -47,6 +47,9 @@ class Candidate:
     hospitals: list[dict[str, Any]] = field(default_factory=list)
     claims_specialty: str | None = None
     claims_specialty_weight: float | None = None
+    # NUCC codes the billed specialty maps to, and (dataset, year) it was read from.
+    claims_specialty_codes: list[str] = field(default_factory=list)
+    claims_specialty_source: tuple[str, int | None] | None = None
 
     @property
     def nearest(self) -> dict[str, Any]:
@@ -73,30 +76,34 @@ def nearby_providers(
 ) -> list[Nearby]:
     """Active providers linked to the target within the radius, nearest first (one query).
 
-    Good: has claims or prescriptions for the target, or a taxonomy weighing >= good_fit.
+    The linked providers come first, from tables sorted by code (a few milliseconds even
+    nationally); only their locations inside the radius box are then read. Good: has claims
+    or prescriptions for the target; for routine care also a taxonomy weighing >= good_fit.
     """
     _register_target(con, target)
     dlat = radius_miles / 69.0
     dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
+    fit_is_good = "false" if target.travel else f"fit >= {float(good_fit)!r}"
     sql = f"""
-        WITH near AS (
+        WITH linked AS (
+            SELECT t.npi, max(w.weight) AS fit, false AS evidence FROM provider_taxonomies t
+                JOIN target_taxa w ON t.taxonomy_code = w.code GROUP BY t.npi
+            UNION ALL SELECT DISTINCT v.npi, 0.0, true FROM procedure_volumes v
+                WHERE v.hcpcs_code IN (SELECT code FROM target_codes)
+            UNION ALL SELECT DISTINCT v.npi, 0.0, true FROM drug_volumes v
+                WHERE v.generic_name IN (SELECT name FROM target_drug_names)),
+        providers_linked AS (
+            SELECT npi, max(fit) AS fit, bool_or(evidence) AS evidence FROM linked GROUP BY npi),
+        near AS (
             SELECT l.npi, min({_HAVERSINE}) AS miles FROM locations l
+            SEMI JOIN providers_linked k ON k.npi = l.npi
             WHERE l.lat BETWEEN $lat - $dlat AND $lat + $dlat
               AND l.lon BETWEEN $lon - $dlon AND $lon + $dlon
               AND l.kind <> 'mailing' AND l.is_current
-            GROUP BY l.npi HAVING min({_HAVERSINE}) <= $radius),
-        fit AS (SELECT t.npi, max(w.weight) AS fit FROM provider_taxonomies t
-                JOIN target_taxa w ON t.taxonomy_code = w.code
-                WHERE t.npi IN (SELECT npi FROM near) GROUP BY t.npi),
-        evidence AS (
-            SELECT v.npi FROM procedure_volumes v SEMI JOIN target_codes c
-                ON v.hcpcs_code = c.code WHERE v.npi IN (SELECT npi FROM near)
-            UNION SELECT v.npi FROM drug_volumes v SEMI JOIN target_drugs d ON {_DRUG_MATCH}
-                WHERE v.npi IN (SELECT npi FROM near))
-        SELECT n.npi, n.miles, (e.npi IS NOT NULL OR COALESCE(f.fit, 0) >= $good) AS good
-        FROM near n LEFT JOIN fit f USING (npi) LEFT JOIN evidence e USING (npi)
+            GROUP BY l.npi HAVING min({_HAVERSINE}) <= $radius)
+        SELECT n.npi, n.miles, (k.evidence OR {fit_is_good}) AS good
+        FROM near n JOIN providers_linked k USING (npi)
         JOIN providers p ON p.npi = n.npi AND p.status = 'active'
-        WHERE f.npi IS NOT NULL OR e.npi IS NOT NULL
         ORDER BY n.miles, n.npi LIMIT $limit"""
     params = {
         "lat": lat,
@@ -105,18 +112,22 @@ def nearby_providers(
         "dlon": dlon,
         "radius": radius_miles,
         "limit": limit,
-        "good": good_fit,
     }
     return [
         Nearby(int(r["npi"]), float(r["miles"]), bool(r["good"])) for r in _rows(con, sql, params)
     ]
 
 
-def load_candidates(con: Any, npis: list[int], lat: float, lon: float) -> list[Candidate]:
-    """The chosen providers with every current location (nearest first) and their evidence."""
+def load_candidates(
+    con: Any, npis: list[int], lat: float, lon: float, radius_miles: float
+) -> list[Candidate]:
+    """The chosen providers with their current locations within the radius (nearest first)
+    and their evidence. The radius box lets DuckDB skip most of a national locations table."""
     if not npis:
         return []
     con.register("cand", pa.table({"npi": npis}))
+    dlat = radius_miles / 69.0
+    dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
     sql = f"""
         SELECT l.npi, l.kind, l.address_1, l.address_2, l.city, l.state, l.zip5, l.phone,
                l.lat, l.lon, l.geo_source, l.file_id, {_HAVERSINE} AS miles,
@@ -127,10 +138,12 @@ def load_candidates(con: Any, npis: list[int], lat: float, lon: float) -> list[C
         FROM locations l SEMI JOIN cand ON cand.npi = l.npi
         JOIN providers p ON p.npi = l.npi
         LEFT JOIN ingest_log g ON g.file_id = l.file_id
-        WHERE l.kind <> 'mailing' AND l.is_current AND l.lat IS NOT NULL
+        WHERE l.kind <> 'mailing' AND l.is_current
+          AND l.lat BETWEEN $lat - $dlat AND $lat + $dlat
+          AND l.lon BETWEEN $lon - $dlon AND $lon + $dlon
         ORDER BY l.npi, miles"""
     candidates: dict[int, Candidate] = {}
-    for row in _rows(con, sql, {"lat": lat, "lon": lon}):
+    for row in _rows(con, sql, {"lat": lat, "lon": lon, "dlat": dlat, "dlon": dlon}):
         npi = int(row["npi"])
         if npi not in candidates:
             candidates[npi] = Candidate(npi, row)
@@ -153,6 +166,11 @@ def _register_target(con: Any, target: Target) -> None:
         "target_drugs",
         pa.table({"name": list(target.drugs), "weight": list(target.drugs.values())}),
     )
+    # The Part D names the target's drugs match (any salt, suffix or combination), found on
+    # the small table of distinct names, so that volumes are then joined by equality.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE target_drug_names AS
+        SELECT v.generic_name AS name, max(d.weight) AS weight
+        FROM drug_names v JOIN target_drugs d ON {_DRUG_MATCH} GROUP BY v.generic_name""")
 
 
 def _attach_evidence(con: Any, candidates: list[Candidate]) -> None:
@@ -170,6 +188,8 @@ def _attach_evidence(con: Any, candidates: list[Candidate]) -> None:
             elif name == "claims_specialty":
                 candidate.claims_specialty = rows[0]["provider_type"]
                 candidate.claims_specialty_weight = rows[0]["weight"]
+                candidate.claims_specialty_codes = list(rows[0]["codes"] or [])
+                candidate.claims_specialty_source = (rows[0]["dataset"], rows[0]["data_year"])
             else:
                 setattr(candidate, name, rows)
 
@@ -191,11 +211,11 @@ _EVIDENCE = {
         LEFT JOIN ingest_log g ON g.file_id = v.file_id
         ORDER BY v.npi, v.data_year DESC, v.hcpcs_code""",
     "drugs": f"""SELECT v.npi, v.generic_name, v.brand_name, v.data_year, v.claims,
-            v.beneficiaries, max(d.weight) AS weight, {_SOURCE}
+            v.beneficiaries, d.weight, {_SOURCE}
         FROM drug_volumes v SEMI JOIN cand ON cand.npi = v.npi
-        JOIN target_drugs d ON {_DRUG_MATCH}
+        JOIN target_drug_names d ON d.name = v.generic_name
         LEFT JOIN ingest_log g ON g.file_id = v.file_id
-        GROUP BY ALL ORDER BY v.npi, v.data_year DESC, v.claims DESC""",
+        ORDER BY v.npi, v.data_year DESC, v.claims DESC""",
     "clinician": f"""SELECT c.npi, c.gender, c.telehealth, c.accepts_assignment, c.grad_year,
             c.med_school, c.primary_specialty, {_SOURCE}
         FROM clinicians c SEMI JOIN cand ON cand.npi = c.npi
@@ -209,7 +229,7 @@ _EVIDENCE = {
     # The specialty a provider billed Medicare under, mapped to NUCC codes by name and by the
     # CMS crosswalk: fit for providers who are in the claims files but not in NPPES.
     "claims_specialty": """WITH latest AS (
-            SELECT s.npi, s.provider_type FROM source_providers s
+            SELECT s.npi, s.provider_type, s.data_year, s.dataset FROM source_providers s
             SEMI JOIN cand ON cand.npi = s.npi WHERE s.provider_type IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY s.npi
                                        ORDER BY s.data_year DESC NULLS LAST) = 1),
@@ -217,7 +237,8 @@ _EVIDENCE = {
             SELECT lower(COALESCE(specialization, classification)) AS name, code FROM taxonomy
             UNION SELECT lower(regexp_replace(medicare_desc, '^Physician/|\\s*\\(.*\\)$', '', 'g')),
                          taxonomy_code FROM specialty_crosswalk WHERE taxonomy_code IS NOT NULL)
-        SELECT l.npi, l.provider_type, max(w.weight) AS weight
+        SELECT l.npi, l.provider_type, l.data_year, l.dataset, max(w.weight) AS weight,
+               list(DISTINCT n.code) FILTER (n.code IS NOT NULL) AS codes
         FROM latest l LEFT JOIN names n ON n.name = lower(l.provider_type)
         LEFT JOIN target_taxa w ON w.code = n.code GROUP BY ALL""",
 }

@@ -13,7 +13,6 @@ from typing import Any
 from docfinder.catalog.model import Catalog, Entry
 from docfinder.search.candidates import (
     Candidate,
-    Nearby,
     Target,
     load_candidates,
     nearby_providers,
@@ -86,7 +85,8 @@ def run_search(
 ) -> SearchOutcome:
     """Grow the radius until enough good candidates, then score, filter, order and page."""
     decay = weights.travel if request.target.travel else weights.routine
-    maximum = request.max_radius_miles or decay.max_radius_miles
+    given = request.max_radius_miles
+    maximum = decay.max_radius_miles if given is None else max(0.0, given)
     nearby = nearby_providers(
         con,
         request.target,
@@ -96,15 +96,26 @@ def run_search(
         weights.max_candidates,
         weights.good_fit,
     )
-    chosen = load_candidates(con, [n.npi for n in nearby], request.lat, request.lon)
-    kept = [c for c in chosen if _passes(c, request.filters)]
-    good_miles = sorted(float(c.nearest["miles"]) for c, n in zip_by_npi(kept, nearby) if n.good)
-    radius = _radius(good_miles, decay.start_radius_miles, maximum, weights)
+    good = {n.npi for n in nearby if n.good}
+    if request.filters == Filters():
+        # No filters: the radius is chosen before any evidence is loaded (the fast path).
+        good_miles = [n.miles for n in nearby if n.good]
+        radius = _radius(good_miles, decay.start_radius_miles, maximum, weights)
+        inside = [n.npi for n in nearby if n.miles <= radius]
+        kept = load_candidates(con, inside, request.lat, request.lon, radius)
+    else:
+        # Filters need each provider's facts: load out to the maximum, filter, then grow the
+        # radius until enough good providers *that pass the filters* are inside.
+        every = [n.npi for n in nearby]
+        loaded = load_candidates(con, every, request.lat, request.lon, maximum)
+        passing = [c for c in loaded if _passes(c, request.filters)]
+        miles = [float(c.nearest["miles"]) for c in passing if c.npi in good]
+        radius = _radius(miles, decay.start_radius_miles, maximum, weights)
+        kept = [c for c in passing if float(c.nearest["miles"]) <= radius]
     notes: list[str] = []
     if radius > decay.start_radius_miles:
         notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")
-    within = [c for c in kept if float(c.nearest["miles"]) <= radius]
-    scored = score_all(within, request.target, request.place_name, weights)
+    scored = score_all(kept, request.target, request.place_name, weights)
     ordered = sorted(scored, key=_sort_key(request.sort))
     page = ordered[request.offset : request.offset + request.limit]
     return SearchOutcome(page, len(ordered), radius, notes)
@@ -120,16 +131,10 @@ def _radius(good_miles: list[float], start: float, maximum: float, w: RankingWei
     return radius
 
 
-def zip_by_npi(candidates: list[Candidate], nearby: list[Nearby]) -> list[tuple[Candidate, Nearby]]:
-    flags = {n.npi: n for n in nearby}
-    return [(c, flags[c.npi]) for c in candidates if c.npi in flags]
-
-
 def _passes(c: Candidate, f: Filters) -> bool:
     clinician = c.clinician or {}
     checks = [
-        f.specialty is None
-        or any(str(t["taxonomy_code"]).startswith(f.specialty) for t in c.taxonomies),
+        f.specialty is None or any(code.startswith(f.specialty) for code in _specialty_codes(c)),
         f.entity is None or (c.record.get("entity_type") == "O") == (f.entity == "organization"),
         f.gender is None or (c.record.get("sex") or clinician.get("gender")) == f.gender,
         f.telehealth is None or clinician.get("telehealth") == f.telehealth,
@@ -142,6 +147,11 @@ def _passes(c: Candidate, f: Filters) -> bool:
         ),
     ]
     return all(checks)
+
+
+def _specialty_codes(c: Candidate) -> list[str]:
+    """NPPES taxonomies, and the codes the specialty billed under maps to."""
+    return [str(t["taxonomy_code"]) for t in c.taxonomies] + c.claims_specialty_codes
 
 
 def _sort_key(sort: str) -> Any:

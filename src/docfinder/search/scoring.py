@@ -225,10 +225,13 @@ def _procedure_evidence(c: Candidate, target: Target) -> list[Evidence]:
     patients = max(int(r["beneficiaries"] or 0) for r in rows)
     codes = ", ".join(sorted({r["hcpcs_code"] for r in rows}))
     years = sorted({int(r["data_year"]) for r in c.procedures})
-    text = (
-        f"Billed Medicare for {services:,.0f} {target.name} services for {patients:,} "
-        f"patients in {latest} (codes {codes})"
-    )
+    if target.kind in ("procedure", "code"):
+        what = f"{target.name} services"
+    else:
+        what = f"services used in {target.name.lower()} care"
+    # An unknown beneficiary count is not zero: then no patient count is said at all.
+    who = f" for at least {patients:,} patients" if patients else ""
+    text = f"Billed Medicare for {services:,.0f} {what}{who} in {latest} (codes {codes})"
     items = [Evidence(text, "Medicare Physician & Other Practitioners", latest)]
     if len(years) > 1:
         items.append(
@@ -275,13 +278,9 @@ def _specialty_evidence(c: Candidate) -> list[Evidence]:
             )
         )
     if not shown and c.claims_specialty:
-        items.append(
-            Evidence(
-                f"{c.claims_specialty} (as billed to Medicare)",
-                "Medicare Physician & Other Practitioners",
-                None,
-            )
-        )
+        dataset, year = c.claims_specialty_source or ("provider_service", None)
+        source = _DATASET_NAMES.get(dataset, dataset)
+        items.append(Evidence(f"{c.claims_specialty} (as billed to Medicare)", source, year))
     return items
 
 
@@ -301,6 +300,12 @@ def miles_text(miles: float, place_name: str) -> str:
         return f"Under a mile from {where}"
     return f"{miles:.0f} mile{'s' if round(miles) != 1 else ''} from {where}"
 
+
+_DATASET_NAMES = {
+    "provider_service": "Medicare Physician & Other Practitioners",
+    "partd": "Medicare Part D Prescribers",
+    "dac": "Doctors and Clinicians",
+}
 
 # Datasets that are one source for address confirmation: NPPES main and secondary files are
 # both what the provider reported to NPPES.
