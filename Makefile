@@ -18,9 +18,8 @@ demo: install
 	rm -rf $(DEMO)
 	$(BIN)/docfinder generate $(DEMO)/data --region ukiah --seed 7
 	$(BIN)/docfinder ingest --db $(DEMO_DB) $(DEMO)/data/*.csv
-	$(BIN)/docfinder stats --db $(DEMO_DB)
-	@echo "A thoracic surgeon from the demo region, every fact with its source file:"
-	$(BIN)/docfinder show --db $(DEMO_DB) $$($(BIN)/python -c "import json; m = json.load(open('$(DEMO)/data/manifest.json')); print(next(a['npi'] for a in m['planted']['anchors'] if 'thoracic' in a['role']))")
+	$(BIN)/docfinder search --db $(DEMO_DB) "metastasectomy in Ukia" --limit 5
+	$(BIN)/docfinder search --db $(DEMO_DB) "best psoriasis doctors near me" --lat 39.15 --lon -123.21 --limit 5
 
 test: install
 	$(BIN)/pytest -n 2 -q
