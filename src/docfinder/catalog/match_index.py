@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
-from docfinder.catalog.match_text import content, phonetic, words
+from docfinder.catalog.match_text import QUIET, content, phonetic, word_form, words
 from docfinder.catalog.match_weights import MatchWeights
 
 Expansion = dict[str, float]  # a known word and how similar it is to the query word
@@ -40,6 +40,7 @@ class Hit:
     target: int
     score: float
     phrase: int
+    partial: bool = False  # a phrase found inside a longer text, words left out
 
 
 @dataclass
@@ -63,6 +64,10 @@ class PhraseIndex:
         self._phrases: list[_Phrase] = []
         self._seen: dict[tuple[int, str], int] = {}
         self._exact: dict[str, list[int]] = defaultdict(list)
+        # keys without stopwords, praise or chatty words ("spot lung", "pee sneeze")
+        self._by_content: dict[str, list[int]] = defaultdict(list)
+        self._by_bag: dict[str, list[int]] = defaultdict(list)  # ...and in any order
+        self.longest = 1  # the most content words of any phrase
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._idf: dict[str, float] = {}
         self._unknown_idf = 1.0
@@ -72,6 +77,9 @@ class PhraseIndex:
         self._suggestable: list[int] | None = None
         self._suggestable_keys: list[str] = []
         self._expand: Callable[[str], Expansion] = lru_cache(maxsize=8192)(self._expand_uncached)
+        self._glued: Callable[[str], tuple[str, ...] | None] = lru_cache(maxsize=8192)(
+            self._glued_uncached
+        )
 
     # --- building ---------------------------------------------------------------------
 
@@ -106,6 +114,12 @@ class PhraseIndex:
         document_count: dict[str, int] = defaultdict(int)
         for pid, p in enumerate(self._phrases):
             self._exact[p.key].append(pid)
+            core = [t for t in p.tokens if t not in QUIET]
+            if core:
+                self._by_content[" ".join(core)].append(pid)
+                if len(core) > 1:
+                    self._by_bag[" ".join(sorted(core))].append(pid)
+                self.longest = max(self.longest, len(core))
             for token in dict.fromkeys(p.tokens):
                 self._postings[token].append(pid)
                 document_count[token] += 1
@@ -130,8 +144,70 @@ class PhraseIndex:
     def __len__(self) -> int:
         return len(self._phrases)
 
+    def knows(self, token: str) -> bool:
+        """Whether a (folded, stemmed) word is in some phrase."""
+        return token in self._postings
+
+    def spelling(self, token: str) -> tuple[str, float] | None:
+        """The known word a query word most likely is, with its similarity (1.0 for a
+        known word), or None when it is like no known word."""
+        if token in self._postings:
+            return token, 1.0
+        expansion = self._expand(token)
+        if not expansion:
+            return None
+        known = max(expansion, key=lambda k: (expansion[k], k))
+        return known, expansion[known]
+
+    def whole(self, content: Sequence[str], any_order: bool = False) -> list[tuple[int, float]]:
+        """(phrase, weight) of the phrases whose content words are exactly these ("spot
+        lung" names "spot on the lung"), or these in any order ("nodule lung" names "lung
+        nodule"), the best phrase of each target."""
+        if any_order:
+            found = self._by_bag.get(" ".join(sorted(content)), ())
+        else:
+            found = self._by_content.get(" ".join(content), ())
+        best: dict[int, tuple[int, float]] = {}
+        for pid in found:
+            p = self._phrases[pid]
+            if p.weight > best.get(p.target, (-1, -1.0))[1]:
+                best[p.target] = (pid, p.weight)
+        return list(best.values())
+
+    def phrase_target(self, pid: int) -> int:
+        return self._phrases[pid].target
+
+    def glued(self, token: str) -> tuple[str, ...] | None:
+        """The known words a token is glued from ("sleepapnea" -> "sleep", "apnea"), fewest
+        parts first, each part at least three letters; None when it is no such word."""
+        return self._glued(token)
+
+    def _glued_uncached(self, token: str) -> tuple[str, ...] | None:
+        n, minimum = len(token), 3
+        if n < 2 * minimum or not token.isalpha() or token in self._postings:
+            return None
+        # best[i]: the fewest known parts that spell token[:i], longest last part on ties
+        best: list[tuple[str, ...] | None] = [None] * (n + 1)
+        best[0] = ()
+        for end in range(minimum, n + 1):
+            for start in range(0, end - minimum + 1):
+                before = best[start]
+                if before is None:
+                    continue
+                part = word_form(token[start:end])
+                if part not in self._postings:
+                    continue
+                parts = (*before, part)
+                if best[end] is None or len(parts) < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = parts
+        found = best[n]
+        return found if found is not None and len(found) > 1 else None
+
     def phrase_text(self, pid: int) -> str:
         return self._phrases[pid].text
+
+    def phrase_key(self, pid: int) -> str:
+        return self._phrases[pid].key
 
     # --- querying ---------------------------------------------------------------------
 
@@ -196,12 +272,16 @@ class PhraseIndex:
 
     def _expand_uncached(self, token: str) -> Expansion:
         """Known words like this one: itself, near spellings and sound-alikes."""
-        found: Expansion = {token: 1.0} if token in self._postings else {}
+        is_known = token in self._postings
+        found: Expansion = {token: 1.0} if is_known else {}
         if len(token) < 4 or token.isdigit():
             return found
         w = self.weights
         short = len(token) < 6
         cutoff = w.short_word_same_start_min if short else w.word_similarity_min
+        if is_known and short:
+            # A short known word is most likely meant as typed ("sleep" is not "leep").
+            cutoff = max(cutoff, w.known_word_similarity_min)
         for known, score, _ in process.extract(
             token,
             self._near_length(len(token)),

@@ -37,8 +37,81 @@ def stem(token: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded, stemmed words of a text."""
-    return [stem(w) for w in fold(text).split()]
+    """The folded, stemmed words of a text, each said one way: numbers ("type ii" ->
+    "type 2"), everyday words for the same thing ("hurts" -> "pain", "take out" ->
+    "remove"), spellings ("cannot" -> "cant")."""
+    folded = fold(text).split()
+    found: list[str] = []
+    i = 0
+    while i < len(folded):
+        for phrase, said in _SAID_AS:
+            if tuple(folded[i : i + len(phrase)]) == phrase:
+                found.append(said)
+                i += len(phrase)
+                break
+        else:
+            word = folded[i]
+            if found and found[-1] in _NUMBERED:
+                word = _ROMAN.get(word, word)
+            found.append(word_form(word))
+            i += 1
+    return found
+
+
+def word_form(word: str) -> str:
+    """One folded word as phrases and queries both write it: spelled one way, stemmed."""
+    return stem(_SPELLINGS.get(word, word))
+
+
+# Words after which a roman numeral or a number word is a number: "type ii diabetes", "stage
+# four", "grade iii".
+_NUMBERED = frozenset({"type", "stage", "grade", "class", "phase", "level", "tier"})
+_ROMAN = {
+    **{"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"},
+    **{"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"},
+}
+# One way to write a word typed several ways, or said several ways in everyday English.
+# Phrases and queries both read through it, so "knee hurts" and "knee pain" meet.
+_SPELLINGS = {
+    "cannot": "cant",
+    "mets": "metastases",
+    "operation": "surgery",
+    "operations": "surgery",
+    "pregnant": "pregnancy",
+    "hurt": "pain",
+    "hurts": "pain",
+    "hurting": "pain",
+    "ache": "pain",
+    "aches": "pain",
+    "aching": "pain",
+    "achy": "pain",
+    "removal": "remove",
+    "removed": "remove",
+    "removing": "remove",
+    "removes": "remove",
+    "difficulty": "trouble",
+    "difficulties": "trouble",
+    "shot": "injection",
+    "shots": "injection",
+}
+# ...and word sequences said as one word ("take out the gallbladder": remove it).
+_SAID_AS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
+    (tuple(phrase.split()), said)
+    for phrase, said in (
+        ("take out", "remove"),
+        ("taking out", "remove"),
+        ("took out", "remove"),
+        ("taken out", "remove"),
+        ("cut out", "remove"),
+        ("get rid of", "remove"),
+        ("getting rid of", "remove"),
+        ("hard time", "trouble"),
+        ("can not", "cant"),
+        ("unable to", "cant"),
+        ("not able to", "cant"),
+        ("killing me", "pain"),
+    )
+)
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -50,7 +123,7 @@ def _word_set(text: str) -> frozenset[str]:
 # key, but weigh nothing when words are compared.
 STOPWORDS = _word_set(
     "a an the of and or in on at to for with by from my your his her its due other "
-    "unspecified specified not elsewhere classified without"
+    "unspecified specified not elsewhere classified without during while"
 )
 
 
@@ -73,6 +146,7 @@ NEAR_ME_PHRASES: tuple[tuple[str, ...], ...] = (
     ("in", "the", "area"),
     ("near", "my", "location"),
     ("near", "my", "home"),
+    ("nearme",),  # typed without the space
 )
 
 # Words that only praise, ask or tell: dropped from a query at no cost.
@@ -85,6 +159,57 @@ PURE_FILLER = _word_set(
     "kid child baby parent friend"
 )
 
+# Words of a chatty sentence that say nothing about the treatment ("my doctor says I need",
+# "accepting new patients", "what kind of"): dropped from a query at no cost, like praise
+# words. Kept apart from PURE_FILLER, which the query parser also trims from a place's
+# edges, so none of these may be a state's code ("me", "hi", "ok", "in").
+CHATTY = _word_set(
+    "says said say told tell tells telling thinks thought wonder wondering suggest suggested "
+    "suggests referred refer referral recommended recommends advised "
+    "was were be been being am will would could should shall may might must "
+    "just really very so too also still even quite pretty kinda kind sort "
+    "what which whom whose when why how this these those thing things something stuff "
+    "accepting accepts accept taking new patient patients appointment appointments "
+    "available availability book booking schedule scheduling "
+    "today tonight tomorrow asap urgent urgently soon "
+    "review reviews rating ratings thanks thank advice question questions info information "
+    "im ive again anymore lately recently always constantly going go goes went keep keeps kept "
+    "little bit slightly somewhat day days week weeks month months year years both see seeing "
+    "about regarding cost costs price prices lot lots"
+)
+
+# Word sequences of the same kind: how a condition behaves, not what it is ("eczema flare
+# up", "utis that keep coming back", "sinusitis that won't go away").
+CHATTY_SEQUENCES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(stem(w) for w in phrase.split())
+    for phrase in (
+        "flare ups",
+        "flare up",
+        "flaring up",
+        "flareup",
+        "flareups",
+        "flare",
+        "flaring",
+        "acting up",
+        "keeps coming back",
+        "keep coming back",
+        "coming back",
+        "comes back",
+        "come back",
+        "keeps happening",
+        "keep happening",
+        "wont go away",
+        "doesnt go away",
+        "not going away",
+        "that wont stop",
+        "all the time",
+        "over and over",
+        "again and again",
+        "on and off",
+        "off and on",
+    )
+)
+
 # Words that name the kind of person or place wanted, or link it to the treatment ("doctor
 # for", "surgeon who does"). Dropping them can change the reading ("heart surgeon" is a
 # specialty, "heart" is not), so a match found only without them costs a little.
@@ -93,7 +218,7 @@ ROLE_WORDS = _word_set(
     "providers clinic clinics center centre practice office surgeon surgeons expert experts "
     "for who that treat treats treating treatment does perform performing performs do done "
     "specializing specialize specializes specialized in at with on therapy care management "
-    "services"
+    "services procedure procedures"
 )
 
 # A role word that names the act it stands for: "surgeon for my gallbladder" asks for the
@@ -124,20 +249,41 @@ def strip_sequences(tokens: list[str], sequences: Sequence[tuple[str, ...]]) -> 
     return out
 
 
+def without_talk(tokens: list[str]) -> list[str]:
+    """Without chatty sequences ("flare up", "keeps coming back") and a stage or grade
+    ("stage 3", "grade 2"): they qualify a condition, they do not name it."""
+    tokens = strip_sequences(tokens, CHATTY_SEQUENCES)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if tokens[i] in _STAGE_WORDS and (nxt.isdigit() or nxt in _STAGE_LETTERS):
+            i += 2
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+_STAGE_WORDS = frozenset({"stage", "grade"})
+_STAGE_LETTERS = frozenset({"0", "1a", "1b", "2a", "2b", "3a", "3b", "3c", "4a", "4b"})
+
+
 def query_variants(
     text: str,
     role_word_cost: float,
     role_act_cost: float,
     specialty_words: frozenset[str] = frozenset(),
+    object_cost: float | None = None,
 ) -> list[tuple[str, float]]:
     """The readings of a query to look up, each with what it costs.
 
-    As typed (without "near me"); without praise words; without role words ("doctor",
-    "for"); with "surgeon" read as "surgery"; without specialty words ("psoriasis
-    dermatologist"); and each side of "for" ("mohs surgery for basal cell").
+    As typed (without "near me"); without praise and chatty words; without role words
+    ("doctor", "for"); with "surgeon" read as "surgery"; without specialty words
+    ("psoriasis dermatologist"); and each side of "for" ("mohs surgery for basal cell").
     """
     tokens = strip_sequences(words(text), NEAR_ME_PHRASES)
-    plain = [t for t in tokens if t not in PURE_FILLER]
+    plain = [t for t in without_talk(tokens) if t not in QUIET]
     if plain == ["surgery"] and tokens[:1] == ["top"]:  # "top surgery" is a procedure
         plain = tokens
     bare = [t for t in plain if t not in ROLE_WORDS]
@@ -150,9 +296,11 @@ def query_variants(
     if "for" in plain:
         # "<procedure> for <who or what>" asks for the procedure, so the left side costs less.
         cut = plain.index("for")
-        left = [t for t in plain[:cut] if t not in ROLE_WORDS]
+        left = [t for t in plain[:cut] if t not in ROLE_WORDS and t not in specialty_words]
         right = [t for t in plain[cut + 1 :] if t not in ROLE_WORDS]
-        readings += [(left, role_word_cost), (right, role_word_cost * role_word_cost)]
+        if object_cost is None:
+            object_cost = role_word_cost * role_word_cost
+        readings += [(left, role_word_cost), (right, object_cost)]
     variants: dict[str, float] = {}
     for candidate, cost in readings:
         key = " ".join(candidate)
@@ -167,9 +315,13 @@ def same_words(a: str, b: str) -> bool:
 
 
 def bare_words(text: str) -> str:
-    """The words of a text that name something: no "near me", praise or role words."""
-    tokens = strip_sequences(words(text), NEAR_ME_PHRASES)
-    return " ".join(t for t in tokens if t not in _DROPPED)
+    """The words of a text that name something: no "near me", praise, chatty or role
+    words."""
+    tokens = without_talk(strip_sequences(words(text), NEAR_ME_PHRASES))
+    return " ".join(t for t in tokens if t not in DROPPED)
 
 
-_DROPPED = PURE_FILLER | ROLE_WORDS | STOPWORDS
+# Dropped at no cost: praise and chatty words.
+QUIET = PURE_FILLER | CHATTY
+# Every word that names nothing by itself.
+DROPPED = PURE_FILLER | CHATTY | ROLE_WORDS | STOPWORDS

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 
 from docfinder.catalog.loader import load_catalog
+from docfinder.catalog.match_brands import read_brands
 from docfinder.catalog.match_icd import (
     IcdCoverage,
     icd10_description,
@@ -29,12 +30,21 @@ from docfinder.catalog.match_icd import (
     typed_icd10,
 )
 from docfinder.catalog.match_index import Hit, PhraseIndex
+from docfinder.catalog.match_spans import span_hits, unglued
 from docfinder.catalog.match_specialties import (
     Specialty,
     curated_specialties,
     nucc_specialties,
 )
-from docfinder.catalog.match_text import bare_words, query_variants, same_words, words
+from docfinder.catalog.match_text import (
+    DROPPED,
+    bare_words,
+    fold,
+    query_variants,
+    same_words,
+    stem,
+    words,
+)
 from docfinder.catalog.match_weights import DEFAULT_WEIGHTS, MatchWeights
 from docfinder.catalog.model import Catalog, Entry, Kind
 
@@ -86,11 +96,15 @@ class Matcher:
         self._index = PhraseIndex(weights)
         self._coverage = IcdCoverage((e.slug, c) for e in catalog for c in e.icd10)
         self._add_catalog(catalog)
+        self._add_brands()
         self._add_specialties(specialties)
         if icd10:
             self._add_icd10()
         self._index.freeze()
         self._specialty_words = self._index.single_words("specialty")
+        self._icd_targets = frozenset(
+            i for i, t in enumerate(self._index.targets) if t.rank == _RANK_ICD10
+        )
         self._cached = functools.lru_cache(maxsize=4096)(self._match)
 
     @classmethod
@@ -113,6 +127,12 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> list[WhatMatch]:
         """The readings of `text` that score at least the match threshold, best first."""
+        return [match for match, _ in self._cached(text, limit)]
+
+    def readings(self, text: str, limit: int = 5) -> list[tuple[WhatMatch, bool]]:
+        """The matches of `text` with whether each is partial: a whole phrase found inside
+        the text with other words left out ("psoriasis" in "psoriasis that keeps itching"),
+        a weaker reading when those words may say something else, such as a place."""
         return list(self._cached(text, limit))
 
     def suggest(self, text: str, limit: int = 5) -> list[WhatMatch]:
@@ -138,6 +158,15 @@ class Matcher:
         ordered = sorted(entry.specialties, key=lambda c: -c.weight)
         return tuple(c.code for c in ordered)
 
+    def everyday_word(self, word: str) -> bool:
+        """Whether a word is ordinary English as the catalog's own prose writes it ("back",
+        "energy", "stairs", "after"): a place's name only with more evidence."""
+        return stem(fold(word)) in self._everyday
+
+    @functools.cached_property
+    def _everyday(self) -> frozenset[str]:
+        return _everyday_words(self._catalog)
+
     def index_size(self) -> tuple[int, int]:
         """(phrases, targets) indexed: how much the matcher searches."""
         return len(self._index), len(self._index.targets)
@@ -150,6 +179,13 @@ class Matcher:
             target = self._index.target(entry.slug, entry.name, str(entry.kind), _RANK_CATALOG)
             for phrase in _entry_phrases(entry):
                 self._index.phrase(target, phrase, weight)
+
+    def _add_brands(self) -> None:
+        """Brand names of drugs and devices (brands.yaml), as the entries they are for."""
+        for brand, slug in read_brands().items():
+            target = self._index.target_id(slug)
+            if target is not None:
+                self._index.phrase(target, brand, self.weights.brand_weight)
 
     def _add_specialties(self, specialties: Iterable[Specialty]) -> None:
         w = self.weights
@@ -179,30 +215,51 @@ class Matcher:
 
     # --- matching ---------------------------------------------------------------------
 
-    def _match(self, text: str, limit: int) -> tuple[WhatMatch, ...]:
+    def _match(self, text: str, limit: int) -> tuple[tuple[WhatMatch, bool], ...]:
         codes = self._codes(text)
         if codes:
-            return tuple(codes[:limit])
+            return tuple((code, False) for code in codes[:limit])
         floor = self.weights.match_min
-        return tuple(self._ranked(self._hits(text, floor), floor, limit))
+        hits = self._best(self._hits(text, floor), floor, limit)
+        return tuple((self._what(hit), hit.partial) for hit in hits)
 
     def _hits(self, text: str, floor: float) -> dict[int, Hit]:
-        best: dict[int, Hit] = {}
         w = self.weights
-        variants = query_variants(text, w.role_word_cost, w.role_act_cost, self._specialty_words)
+        costs = (w.role_word_cost, w.role_act_cost, self._specialty_words, w.for_object_cost)
+        variants = query_variants(text, *costs)
+        glued = " ".join(unglued(self._index, words(text)))
+        if glued != " ".join(words(text)):
+            variants += [(key, c * w.glued_cost) for key, c in query_variants(glued, *costs)]
         # Only role words ("doctor", "best surgeon") name nothing: exact phrases only.
         fuzzy = bare_words(text) != ""
+        best: dict[int, Hit] = {}
+        icd = self._icd_targets
         for key, cost in variants:
             for hit in self._index.lookup(key, cost, floor, fuzzy):
+                if hit.target in icd and self._index.phrase_key(hit.phrase) != key:
+                    # An ICD-10-CM description read loosely ("gas" in "gas gangrene"): formal
+                    # wording, so it counts for less than our own names.
+                    hit = Hit(hit.target, hit.score * w.icd10_fuzzy_factor, hit.phrase)
                 if hit.score > best.get(hit.target, _NO_HIT).score:
                     best[hit.target] = hit
+        if fuzzy:
+            spans = span_hits(self._index, text, w, floor, self._specialty_words, self._icd_targets)
+            for target, hit in spans.items():
+                known = best.get(target, _NO_HIT)
+                # A target the whole text names keeps that reading: it leaves nothing out.
+                whole = known.score >= floor and not known.partial
+                if hit.score > known.score and (not whole or not hit.partial):
+                    best[target] = hit
         return best
 
     def _ranked(self, hits: dict[int, Hit], floor: float, limit: int) -> list[WhatMatch]:
+        return [self._what(h) for h in self._best(hits, floor, limit)]
+
+    def _best(self, hits: dict[int, Hit], floor: float, limit: int) -> list[Hit]:
         targets = self._index.targets
         kept = [h for h in hits.values() if h.score >= floor]
         kept.sort(key=lambda h: (-h.score, targets[h.target].rank, targets[h.target].name))
-        return [self._what(h) for h in kept[:limit]]
+        return kept[:limit]
 
     def _what(self, hit: Hit) -> WhatMatch:
         t = self._index.targets[hit.target]
@@ -267,6 +324,22 @@ def _entry_phrases(entry: Entry) -> list[str]:
         phrases.extend(inside)
     phrases.extend(_ACRONYM.findall(entry.name))
     return [*phrases, *entry.synonyms]
+
+
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z']*")
+
+
+def _everyday_words(catalog: Catalog) -> frozenset[str]:
+    """Stems of the words the catalog writes in lower case (names aside, prose is everyday
+    English), with the filler and role words queries use."""
+    found: set[str] = set(DROPPED)
+    for entry in catalog:
+        texts = [entry.summary, *entry.synonyms, *entry.explanation.questions]
+        texts += [text for _, text in entry.explanation.sections()]
+        for text in texts:
+            found.update(stem(fold(w)) for w in _LOWER_WORD.findall(text or ""))
+    found.discard("")
+    return frozenset(found)
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from docfinder.catalog.match_text import (
+    CHATTY,
     NEAR_ME_PHRASES,
     PURE_FILLER,
     ROLE_WORDS,
     STOPWORDS,
     fold,
     stem,
+    words,
 )
 from docfinder.catalog.matcher import Matcher, WhatMatch, same_words
 from docfinder.geo import Place, PlaceIndex, PlaceMatch
@@ -43,9 +45,20 @@ class ParseWeights:
     leading_place: float = 0.9
     # A lone number that is a known ZIP reads as a place rather than a procedure code.
     zip_as_code: float = 0.5
+    # A what found as a phrase inside the words, others left out ("acne" in "acne treatment
+    # seatle"): those words may well be the place, so reading them as nothing costs this.
+    partial_what: float = 0.58
     # A place read with typos ("Ukia") scores its resolver score to this power: a near
     # spelling of a town ("hello" -> "Othello") must not outweigh reading no place at all.
     fuzzy_place_exponent: float = 2.0
+    # A place read from everyday words in lower case ("back", "energy", "stairs"): its
+    # likeness is scaled by this when it is a near spelling, or a place of fewer people than
+    # this with no "in" or "near" before it.
+    everyday_word_place: float = 0.3
+    everyday_word_population: int = 50_000
+    # A place scoring below this is no reading of the words set apart: the what is read
+    # with them left out instead.
+    weak_place_min: float = 0.2
     # A place alone (nothing matched as the what) must score at least this to be read.
     place_alone_min: float = 0.75
     # The longest place read from the end or the start of a query, in words.
@@ -176,7 +189,7 @@ class _Reader:
     ) -> None:
         self.text, self.tokens, self.weights, self.near_me = text, tokens, weights, near_me
         self.matcher, self.places = matcher, places
-        self._whats: dict[tuple[int, int], list[WhatMatch]] = {}
+        self._whats: dict[tuple[int, int], list[tuple[WhatMatch | None, bool]]] = {}
         self._wheres: dict[tuple[int, int], tuple[list[PlaceMatch], float]] = {}
 
     def part(self, span: tuple[int, int]) -> str:
@@ -199,11 +212,13 @@ class _Reader:
         wheres, likeness = self._where(split.where)
         if split.where[0] < split.where[1] and not wheres:
             return  # the words set apart as the place name none
-        whats: Sequence[WhatMatch | None] = self._what(split.what) or [None]
+        whats: Sequence[tuple[WhatMatch | None, bool]] = self._what(split.what) or [(None, False)]
         places: Sequence[PlaceMatch | None] = wheres or [None]
-        for what in whats:
+        for what, partial in whats:
             for where in places:
                 what_score = what.score if what else w.no_what
+                if partial:
+                    what_score *= w.partial_what
                 if where is None:
                     where_score = w.no_where
                     if what is not None and what.kind == "code":
@@ -212,6 +227,9 @@ class _Reader:
                     where_score = self._place_score(where, likeness / max(wheres[0].score, 1e-9))
                     if what is None and where_score < w.place_alone_min:
                         continue
+                    if where_score < w.weak_place_min and self._everyday(split.where):
+                        # Hardly a place ("my back hurts"): the what, those words left out.
+                        where, where_score = None, w.no_where * w.partial_what
                 if what is None and where is None and not self.near_me:
                     continue
                 yield _Reading(what, where, what_score * where_score * split.factor, split)
@@ -222,11 +240,12 @@ class _Reader:
             score **= self.weights.fuzzy_place_exponent
         return score
 
-    def _what(self, span: tuple[int, int]) -> list[WhatMatch]:
+    def _what(self, span: tuple[int, int]) -> list[tuple[WhatMatch | None, bool]]:
+        """The what readings of some words, each with whether it leaves words out."""
         if span not in self._whats:
             text = self.part(span)
             limit = self.weights.what_candidates
-            self._whats[span] = self.matcher.match(text, limit) if text else []
+            self._whats[span] = list(self.matcher.readings(text, limit)) if text else []
         return self._whats[span]
 
     def _where(self, span: tuple[int, int]) -> tuple[list[PlaceMatch], float]:
@@ -237,8 +256,38 @@ class _Reader:
             else:
                 found = self.places.resolve(text, self.weights.where_candidates)
                 likeness = self.places.looks_like_place(text) if found else 0.0
-                self._wheres[span] = (found, likeness * self._zip_company(span))
+                likeness *= self._zip_company(span) * self._word_evidence(span, found)
+                self._wheres[span] = (found, likeness)
         return self._wheres[span]
+
+    def _word_evidence(self, span: tuple[int, int], found: Sequence[PlaceMatch]) -> float:
+        """1.0, or less when the words set apart as a place are everyday words typed in
+        lower case ("back", "energy", "after", "stairs") and little else says they are a
+        place: a near spelling of a place's name, or a small place's name with no "in" or
+        "near" before it."""
+        if not found or not self._everyday(span):
+            return 1.0
+        w, top = self.weights, found[0]
+        if top.confidence == "fuzzy":
+            return w.everyday_word_place
+        if top.place.kind == "state" or _connector_before(self.tokens, span[0]):
+            return 1.0
+        if (top.place.population or 0) >= w.everyday_word_population:
+            return 1.0
+        return w.everyday_word_place
+
+    def _everyday(self, span: tuple[int, int]) -> bool:
+        """Whether the words are everyday words typed in lower case ("my back", "stairs");
+        the capital that starts the text ("Back spasms") and "I" say nothing."""
+        typed = self.part(span).split()
+        if span[0] == 0 and typed and self.tokens and self.tokens[0].start == 0:
+            typed[0] = typed[0][:1].lower() + typed[0][1:]
+        typed = [word for word in typed if word != "I"]
+        if any(not word.islower() for word in typed if any(ch.isalpha() for ch in word)):
+            return False  # capitals: the person wrote a name
+        named = [t for t in self.tokens[span[0] : span[1]] if not _is_filler(t)]
+        found = [word for t in named for word in t.word.split()]
+        return bool(found) and all(self.matcher.everyday_word(word) for word in found)
 
     def _zip_company(self, span: tuple[int, int]) -> float:
         """How much the words before a ZIP code read as a place too ("Ukiah CA 95482" yes,
@@ -322,17 +371,27 @@ def _is_filler(token: _Token) -> bool:
     return all(stem(w) in _NOT_PLACE for w in token.word.split())
 
 
-_NOT_PLACE = PURE_FILLER | ROLE_WORDS | STOPWORDS
+_NOT_PLACE = PURE_FILLER | CHATTY | ROLE_WORDS | STOPWORDS
 
 
 def _trimmed(tokens: list[_Token]) -> list[_Token]:
     """Without praise words at either end ("best ... please"): they only blur the splits."""
     start, end = 0, len(tokens)
     while start < end and all(stem(w) in PURE_FILLER for w in tokens[start].word.split()):
+        if _said_as_one(tokens[start : start + 3]):
+            break  # "can not sleep": "can not" is one word, "cant"
         start += 1
     while end > start and all(stem(w) in PURE_FILLER for w in tokens[end - 1].word.split()):
         end -= 1
     return tokens[start:end]
+
+
+def _said_as_one(tokens: Sequence[_Token]) -> bool:
+    """Whether the first token starts a phrase the matcher reads as one word ("can not")."""
+    if len(tokens) < 2:
+        return False
+    typed = [t.word for t in tokens]
+    return len(words(" ".join(typed))) < sum(len(w.split()) for w in typed)
 
 
 def _without_radius(tokens: list[_Token]) -> list[_Token]:
