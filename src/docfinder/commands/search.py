@@ -74,11 +74,15 @@ def command(
     _print(result, explain)
 
 
+def _where(where: dict[str, Any]) -> str:
+    return "you" if where.get("slug") == "near-me" else str(where["name"])
+
+
 def _print(result: dict[str, Any], explain: bool) -> None:
     console = Console()
     query = result["query"]
     console.print(
-        f"[bold]Best doctors for {query['what']['name']} near {query['where']['name']}[/bold]"
+        f"[bold]Best doctors for {query['what']['name']} near {_where(query['where'])}[/bold]"
         f" ({query['total']} found within {query['radius_miles']:.0f} miles)"
     )
     table = Table(show_lines=True)
