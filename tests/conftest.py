@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from docfinder.generate.layouts import MUP_SERVICE_COLUMNS
 from docfinder.ingest import FileReport, run_ingest
 from docfinder.store import DuckDBStore
 
@@ -30,37 +31,7 @@ SHARED = REPO.parent / "shared" / "data"
 SHARED_MISSING = f"needs the shared data folder {SHARED} (../shared/data beside the repo)"
 
 # The official Medicare Physician & Other Practitioners by Provider and Service header.
-PS_HEADER = [
-    "Rndrng_NPI",
-    "Rndrng_Prvdr_Last_Org_Name",
-    "Rndrng_Prvdr_First_Name",
-    "Rndrng_Prvdr_MI",
-    "Rndrng_Prvdr_Crdntls",
-    "Rndrng_Prvdr_Gndr",
-    "Rndrng_Prvdr_Ent_Cd",
-    "Rndrng_Prvdr_St1",
-    "Rndrng_Prvdr_St2",
-    "Rndrng_Prvdr_City",
-    "Rndrng_Prvdr_State_Abrvtn",
-    "Rndrng_Prvdr_State_FIPS",
-    "Rndrng_Prvdr_Zip5",
-    "Rndrng_Prvdr_RUCA",
-    "Rndrng_Prvdr_RUCA_Desc",
-    "Rndrng_Prvdr_Cntry",
-    "Rndrng_Prvdr_Type",
-    "Rndrng_Prvdr_Mdcr_Prtcptg_Ind",
-    "HCPCS_Cd",
-    "HCPCS_Desc",
-    "HCPCS_Drug_Ind",
-    "Place_Of_Srvc",
-    "Tot_Benes",
-    "Tot_Srvcs",
-    "Tot_Bene_Day_Srvcs",
-    "Avg_Sbmtd_Chrg",
-    "Avg_Mdcr_Alowd_Amt",
-    "Avg_Mdcr_Pymt_Amt",
-    "Avg_Mdcr_Stdzd_Amt",
-]
+PS_HEADER = list(MUP_SERVICE_COLUMNS)
 
 # The NPPES npidata_pfile columns docfinder reads (the real file has 330; a subset is a valid
 # header for the layout, which is recognised by names, never by position).

@@ -19,6 +19,7 @@ from typing import Any
 
 import zipcodes
 
+from docfinder.generate.layouts import MUP_SERVICE_COLUMNS
 from docfinder.ingest import run_ingest
 from docfinder.search.candidates import Target
 from docfinder.search.engine import Filters, SearchOutcome, SearchRequest, run_search
@@ -180,37 +181,7 @@ def billed(evidence: dict[str, Any]) -> dict[str, Any] | None:
 
 # --- tiny stores built in code ---------------------------------------------------------------
 
-PS_COLUMNS = [
-    "Rndrng_NPI",
-    "Rndrng_Prvdr_Last_Org_Name",
-    "Rndrng_Prvdr_First_Name",
-    "Rndrng_Prvdr_MI",
-    "Rndrng_Prvdr_Crdntls",
-    "Rndrng_Prvdr_Gndr",
-    "Rndrng_Prvdr_Ent_Cd",
-    "Rndrng_Prvdr_St1",
-    "Rndrng_Prvdr_St2",
-    "Rndrng_Prvdr_City",
-    "Rndrng_Prvdr_State_Abrvtn",
-    "Rndrng_Prvdr_State_FIPS",
-    "Rndrng_Prvdr_Zip5",
-    "Rndrng_Prvdr_RUCA",
-    "Rndrng_Prvdr_RUCA_Desc",
-    "Rndrng_Prvdr_Cntry",
-    "Rndrng_Prvdr_Type",
-    "Rndrng_Prvdr_Mdcr_Prtcptg_Ind",
-    "HCPCS_Cd",
-    "HCPCS_Desc",
-    "HCPCS_Drug_Ind",
-    "Place_Of_Srvc",
-    "Tot_Benes",
-    "Tot_Srvcs",
-    "Tot_Bene_Day_Srvcs",
-    "Avg_Sbmtd_Chrg",
-    "Avg_Mdcr_Alowd_Amt",
-    "Avg_Mdcr_Pymt_Amt",
-    "Avg_Mdcr_Stdzd_Amt",
-]
+PS_COLUMNS = list(MUP_SERVICE_COLUMNS)
 
 
 def npi_with_check_digit(base9: str) -> str:

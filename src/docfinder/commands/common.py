@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from docfinder.config import resolve_db
+from docfinder.config import DB_ENV, resolve_db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +32,23 @@ def json_option(func: F) -> F:
 
 def db_location(db: str | None) -> str:
     return resolve_db(db)
+
+
+def optional_store_path(db: str | None, fallback: str) -> Path | None:
+    """The store to read, only when named (--db or DOCFINDER_DB) and present on disk.
+
+    Commands that work without a store (match, place, parse) use their built-in data
+    otherwise, and say so when a named store is missing.
+    """
+    value = db or os.environ.get(DB_ENV)
+    if not value or "://" in value:
+        return None
+    path = Path(value).expanduser()
+    if path.exists():
+        return path
+    if db:
+        click.echo(f"no store at {path}; using {fallback}", err=True)
+    return None
 
 
 def echo_json(value: Any) -> None:

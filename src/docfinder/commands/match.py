@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 import duckdb
 
 from docfinder.catalog.matcher import Matcher, WhatMatch
-from docfinder.commands.common import echo_json, json_option
-from docfinder.config import DB_ENV
+from docfinder.commands.common import echo_json, json_option, optional_store_path
 from docfinder.store import DuckDBStore
 
 DB_HELP = (
@@ -57,7 +54,7 @@ def _line(match: WhatMatch) -> str:
 def optional_store(db: str | None) -> Iterator[duckdb.DuckDBPyConnection | None]:
     """A read-only connection to the store named by --db or $DOCFINDER_DB when that file
     exists, else None (the built-in data is used)."""
-    path = _store_path(db)
+    path = optional_store_path(db, "docfinder's built-in data")
     if path is None:
         yield None
         return
@@ -66,15 +63,3 @@ def optional_store(db: str | None) -> Iterator[duckdb.DuckDBPyConnection | None]
         yield con
     finally:
         con.close()
-
-
-def _store_path(db: str | None) -> Path | None:
-    value = db or os.environ.get(DB_ENV)
-    if not value or "://" in value:
-        return None
-    path = Path(value).expanduser()
-    if path.exists():
-        return path
-    if db:
-        click.echo(f"no store at {path}; using docfinder's built-in data", err=True)
-    return None

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
-from docfinder.commands.common import echo_json, json_option
-from docfinder.config import DB_ENV
+from docfinder.commands.common import echo_json, json_option, optional_store_path
 from docfinder.geo import PlaceIndex, PlaceMatch
 from docfinder.store import DuckDBStore
 
@@ -52,7 +48,7 @@ def command(
 
 
 def _index(db: str | None) -> PlaceIndex:
-    path = _store_path(db)
+    path = optional_store_path(db, "the geography built into docfinder")
     if path is None:
         return PlaceIndex.default()
     con = DuckDBStore(path).connect()
@@ -60,19 +56,6 @@ def _index(db: str | None) -> PlaceIndex:
         return PlaceIndex.from_store(con)
     finally:
         con.close()
-
-
-def _store_path(db: str | None) -> Path | None:
-    """The store to read, only when named (--db or DOCFINDER_DB) and present on disk."""
-    value = db or os.environ.get(DB_ENV)
-    if not value or "://" in value:
-        return None
-    path = Path(value).expanduser()
-    if path.exists():
-        return path
-    if db:
-        click.echo(f"no store at {path}; using the geography built into docfinder", err=True)
-    return None
 
 
 def _line(match: PlaceMatch) -> str:
