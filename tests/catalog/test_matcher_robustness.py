@@ -76,6 +76,18 @@ CHATTY = [
     ("need a good ent for sinus problems in chicago", "chronic-sinusitis", "chicago-il"),
     ("hiatal hernia surgery recovery time", "anti-reflux-surgery", None),
     ("heart attack recovery cardiologist", "heart-attack", None),
+    (
+        "My neurologist thinks I have MS, looking for a second opinion in Boston",
+        "multiple-sclerosis",
+        "boston-ma",
+    ),
+    ("was told i need a colonoscopy, good gi doctors near 94110", "colonoscopy", "94110"),
+    ("hives flare up help please", "hives", None),
+    ("pulmonologist accepting new patients in dallas", "specialty:207RP1001X", "dallas-tx"),
+    ("septoplasty procedure recovery", "septoplasty", None),
+    ("uti keeps coming back", "urinary-tract-infection", None),
+    ("ovarian cancer stage 3c", "ovarian-cancer", None),
+    ("my cardiologist thinks i need an ablation for my afib", "cardiac-ablation", None),
 ]
 
 GLUED = [
@@ -85,6 +97,8 @@ GLUED = [
     ("heartattack", "heart-attack", None),
     ("gallbladderremoval", "gallbladder-removal", None),
     ("acne dermatologist nearme", "acne", "near-me"),
+    ("varicoseveins", "varicose-veins", None),
+    ("hemorrhoidsdoctor", "hemorrhoids", None),
 ]
 
 
@@ -115,6 +129,14 @@ LAY = [
     ("my a1c is a little high", "prediabetes", None),
     ("throat hurts for weeks", "sore-throat", None),
     ("heart keeps skipping beats", "palpitations", None),
+    ("surgery to take out my appendix", "appendectomy", None),
+    ("my knees are killing me", "knee-pain", None),
+    ("hard time swallowing", "difficulty-swallowing", None),
+    ("unable to sleep", "insomnia", None),
+    ("chest feels tight", "chest-pain", None),
+    ("weight loss shots near me", "obesity", "near-me"),
+    ("peeing all the time", "overactive-bladder", None),
+    ("shoulder hurts when i lift my arm", "shoulder-pain", None),
 ]
 
 
@@ -151,6 +173,8 @@ BRANDS = [
     ("synthroid dose", "hypothyroidism", None),
     ("chantix", "smoking-cessation", None),
     ("flomax", "enlarged-prostate", None),
+    ("ozempik", "type-2-diabetes", None),  # a brand misspelt
+    ("watchman device for afib", "left-atrial-appendage-closure", None),
 ]
 
 
@@ -202,6 +226,9 @@ READINGS = [
     ("type i diabetes in kids", "type-1-diabetes", None),
     ("diabetes type ii", "type-2-diabetes", None),
     ("stage iii breast cancer", "breast-cancer", None),
+    ("type two diabetes", "type-2-diabetes", None),
+    ("can not sleep", "insomnia", None),
+    ("botox for overactive bladder", "overactive-bladder", None),
 ]
 
 
@@ -212,6 +239,46 @@ def test_the_right_reading_of_a_word(
     check(parse(text, matcher, places), what, where)
 
 
+@pytest.mark.parametrize("text", ["gas", "weight gain", "sleep"])
+def test_a_loose_icd10_or_near_spelling_reading_does_not_beat_plain_words(
+    matcher: Matcher, text: str
+) -> None:
+    # "gas" is not "gas gangrene", "weight gain" not "low weight gain in pregnancy", and
+    # "sleep" is not a typo of "LEEP" (a cervical procedure).
+    found = matcher.match(text, 3)
+    assert not any(m.slug.startswith("icd10:") for m in found[:1])
+    assert all(m.slug != "cervical-dysplasia" for m in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_this"),
+    [
+        ("knee doctor", "knee-replacement"),  # "new knee" is not just "knee"
+        ("kidney", "kidney-transplant"),
+        ("hip", "hip-replacement"),
+        ("eye exam", "red-eye"),  # "something in my eye" is not just "eye"
+    ],
+)
+def test_a_phrase_is_not_found_by_its_one_plain_word(
+    matcher: Matcher, text: str, not_this: str
+) -> None:
+    found = matcher.match(text, 1)
+    assert not found or found[0].slug != not_this
+
+
+def test_glued_words_split_into_known_words(matcher: Matcher) -> None:
+    assert matcher.match("sleepapnea")[0].slug == "sleep-apnea"
+    assert matcher.match("mohssurgery")[0].slug == "mohs-surgery"
+    assert matcher.match("qwertyuiop") == []  # no known words inside
+
+
+def test_a_partial_reading_says_so(matcher: Matcher) -> None:
+    [(first, partial), *_] = matcher.readings("knees ache climbing stairs")
+    assert (first.slug, partial) == ("knee-pain", True)
+    [(whole, partial), *_] = matcher.readings("knee pain")
+    assert (whole.slug, partial) == ("knee-pain", False)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -219,6 +286,8 @@ def test_the_right_reading_of_a_word(
         ("stage IV", ["stage", "4"]),
         ("i need iv fluids", ["i", "need", "iv", "fluid"]),  # not after type/stage
         ("cannot sleep", ["cant", "sleep"]),
+        ("take out my gallbladder", ["remove", "my", "gallbladder"]),
+        ("knee hurts", ["knee", "pain"]),
     ],
 )
 def test_numbers_and_spellings_are_written_one_way(text: str, expected: list[str]) -> None:
@@ -241,6 +310,9 @@ NOT_PLACES = [
     ("after surgery", ANY, None),
     ("yearly checkup", "annual-physical", None),
     ("borderline sugar", "prediabetes", None),
+    ("Back spasms", ANY, None),  # the capital that starts a text names nothing
+    ("After surgery", ANY, None),
+    ("pulled muscle in my back", ANY, None),
 ]
 
 STILL_PLACES = [
@@ -250,6 +322,9 @@ STILL_PLACES = [
     ("psoriasis normal il", "psoriasis", "normal-il"),
     ("dermatologist in mobile", DERMATOLOGY, "mobile-al"),
     ("acne treatment seatle", "acne", "seattle-wa"),
+    ("metastasectomy in ukia", "metastasectomy", "ukiah-ca"),
+    ("Boise knee pain", "knee-pain", "boise-id"),
+    ("hypertrophic cardiomyopathy center stanford", "cardiomyopathy", "stanford-ca"),
 ]
 
 
@@ -265,7 +340,15 @@ def test_common_words_need_more_to_be_a_place(
 
 @pytest.mark.parametrize(
     "text",
-    ["hair salon", "nail salon downtown", "dog groomer", "used car dealer", "pizza delivery"],
+    [
+        "hair salon",
+        "nail salon downtown",
+        "dog groomer",
+        "used car dealer",
+        "pizza delivery",
+        "energy drinks",
+        "cheap flights",
+    ],
 )
 def test_partial_matching_does_not_invent_a_what(matcher: Matcher, text: str) -> None:
     assert matcher.match(text) == []

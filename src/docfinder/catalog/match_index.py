@@ -64,7 +64,7 @@ class PhraseIndex:
         self._phrases: list[_Phrase] = []
         self._seen: dict[tuple[int, str], int] = {}
         self._exact: dict[str, list[int]] = defaultdict(list)
-        # keys without stopwords, praise or chatty words ("spot lung", "pee sneeze")
+        # keys without stopwords ("spot lung"), and without praise or chatty words too
         self._by_content: dict[str, list[int]] = defaultdict(list)
         self._by_bag: dict[str, list[int]] = defaultdict(list)  # ...and in any order
         self.longest = 1  # the most content words of any phrase
@@ -114,12 +114,17 @@ class PhraseIndex:
         document_count: dict[str, int] = defaultdict(int)
         for pid, p in enumerate(self._phrases):
             self._exact[p.key].append(pid)
-            core = [t for t in p.tokens if t not in QUIET]
-            if core:
-                self._by_content[" ".join(core)].append(pid)
-                if len(core) > 1:
-                    self._by_bag[" ".join(sorted(core))].append(pid)
-                self.longest = max(self.longest, len(core))
+            # By its content words, and by those without praise and chatty words unless
+            # that leaves one word ("new knee" must not become "knee").
+            tokens = list(p.tokens)
+            core = [t for t in tokens if t not in QUIET]
+            for found in [tokens] + ([core] if len(core) > 1 and core != tokens else []):
+                if not found:
+                    continue
+                self._by_content[" ".join(found)].append(pid)
+                if len(found) > 1:
+                    self._by_bag[" ".join(sorted(found))].append(pid)
+                self.longest = max(self.longest, len(found))
             for token in dict.fromkeys(p.tokens):
                 self._postings[token].append(pid)
                 document_count[token] += 1

@@ -50,24 +50,40 @@ def span_hits(
     icd_targets: frozenset[int] | None = None,
 ) -> dict[int, Hit]:
     """The best whole phrase within the text for each target it names, scored
-    `weight x span_base x span_drop_cost ** (meaningful words outside)`; `free_words`
+    `weight x span_base x span_drop_cost ** (meaningful words outside)`, each word past the
+    first few costing less (a long story around a name is still about it); `free_words`
     (specialty names, say) cost nothing to leave out. Windows that cannot reach `floor`
     are not looked up."""
-    tokens = unglued(index, without_talk(strip_sequences(words(text), NEAR_ME_PHRASES)))
-    seq = [t for t in tokens if t not in STOPWORDS and t not in QUIET]
+    tokens = unglued(index, strip_sequences(words(text), NEAR_ME_PHRASES))
+    # The words as typed, and without chatty talk and praise ("psoriasis flare up help" is
+    # "psoriasis"), stopwords aside in both.
+    full = [t for t in tokens if t not in STOPWORDS]
+    core = [t for t in without_talk(full) if t not in QUIET]
+    best: dict[int, Hit] = {}
+    for seq in (full, core) if core != full else (full,):
+        _windows(index, seq, weights, floor, free_words, icd_targets, best)
+    return best
+
+
+def _windows(
+    index: PhraseIndex,
+    seq: list[str],
+    w: MatchWeights,
+    floor: float,
+    free_words: frozenset[str],
+    icd_targets: frozenset[int] | None,
+    best: dict[int, Hit],
+) -> None:
+    """Look up every window of a word sequence, keeping the best hit of each target."""
     n = len(seq)
-    if n == 0:
-        return {}
-    w = weights
     free = [t in DROPPED or t in free_words or t.isdigit() for t in seq]
-    if all(free):
-        return {}
+    if n == 0 or all(free):
+        return
     spelled = [index.spelling(t) for t in seq]
     meaningful = [0]  # meaningful[i]: meaningful words in seq[:i]
     for is_free in free:
         meaningful.append(meaningful[-1] + (0 if is_free else 1))
     total = meaningful[-1]
-    best: dict[int, Hit] = {}
     for i in range(n):
         for j in range(i + 1, min(n, i + index.longest) + 1):
             inside = meaningful[j] - meaningful[i]
@@ -76,7 +92,9 @@ def span_hits(
             dropped = total - inside
             if j - i == 1 and dropped and len(seq[i]) < 4:
                 continue  # a lone short word amid others ("ms", "ed") is too easily a word
-            factor = w.span_base * w.span_drop_cost**dropped
+            costly = min(dropped, w.span_costly_drops)
+            factor = w.span_base * w.span_drop_cost**costly
+            factor *= w.span_extra_drop_cost ** (dropped - costly)
             if factor < floor:
                 continue  # phrase weights are at most 1
             window = seq[i:j]
@@ -103,7 +121,6 @@ def span_hits(
                     found = index.whole(content, any_order=True)
                     ordered = score * w.span_order_cost
                     _keep(best, index, found, ordered, left_out, icd_targets, w)
-    return best
 
 
 def _keep(

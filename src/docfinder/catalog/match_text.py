@@ -2,7 +2,12 @@
 
 Both sides go through the same steps, so a phrase and a query typed the same way meet on the
 same key: case and accents folded, apostrophes dropped ("Crohn's" -> "crohns"), other
-punctuation turned into spaces, and a light plural stem ("doctors" -> "doctor").
+punctuation turned into spaces, a light plural stem ("doctors" -> "doctor"), and one way of
+saying a few things said several ways ("type ii" -> "type 2", "hurts" -> "pain", "take out"
+-> "remove").
+
+Queries also lose words that name nothing: "near me", praise ("best"), chatty talk ("my
+doctor says", "accepting new patients", "flare up", "that keeps coming back", "stage 3").
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ def words(text: str) -> list[str]:
     """The folded, stemmed words of a text, each said one way: numbers ("type ii" ->
     "type 2"), everyday words for the same thing ("hurts" -> "pain", "take out" ->
     "remove"), spellings ("cannot" -> "cant")."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
     folded = fold(text).split()
     found: list[str] = []
     i = 0
@@ -55,7 +65,7 @@ def words(text: str) -> list[str]:
                 word = _ROMAN.get(word, word)
             found.append(word_form(word))
             i += 1
-    return found
+    return tuple(found)
 
 
 def word_form(word: str) -> str:
@@ -175,7 +185,10 @@ CHATTY = _word_set(
     "review reviews rating ratings thanks thank advice question questions info information "
     "im ive again anymore lately recently always constantly going go goes went keep keeps kept "
     "little bit slightly somewhat day days week weeks month months year years both see seeing "
-    "about regarding cost costs price prices lot lots"
+    "about regarding cost costs price prices lot lots "
+    "he she it they them him their theirs hers now then every because since hello name named "
+    "sister brother grandma grandpa grandmother grandfather aunt uncle boyfriend girlfriend "
+    "partner retired"
 )
 
 # Word sequences of the same kind: how a condition behaves, not what it is ("eczema flare
@@ -235,11 +248,13 @@ def phonetic(token: str) -> str:
 
 
 def strip_sequences(tokens: list[str], sequences: Sequence[tuple[str, ...]]) -> list[str]:
-    """Remove every occurrence of any of these word sequences."""
+    """Remove every occurrence of any of these word sequences (the first that fits, in the
+    order given)."""
+    starts = _by_first_word(tuple(sequences))
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for seq in sequences:
+        for seq in starts.get(tokens[i], ()):
             if tuple(tokens[i : i + len(seq)]) == seq:
                 i += len(seq)
                 break
@@ -247,6 +262,17 @@ def strip_sequences(tokens: list[str], sequences: Sequence[tuple[str, ...]]) -> 
             out.append(tokens[i])
             i += 1
     return out
+
+
+@lru_cache(maxsize=64)
+def _by_first_word(
+    sequences: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sequences:
+        if seq:
+            found.setdefault(seq[0], []).append(seq)
+    return {first: tuple(seqs) for first, seqs in found.items()}
 
 
 def without_talk(tokens: list[str]) -> list[str]:

@@ -58,6 +58,10 @@ class MatchWeights:
     # this much, times this for every meaningful word of the text left outside it.
     span_base: float = 0.95
     span_drop_cost: float = 0.92
+    # ...for the first few words left out; each one past them costs only this (a long story
+    # around a name is still about it: "... my doctor says I need a colonoscopy because ...").
+    span_costly_drops: int = 3
+    span_extra_drop_cost: float = 0.997
     # ...and this when its words come in another order ("nodule on the lung").
     span_order_cost: float = 0.97
     # ...and this on top for an ICD-10-CM description: formal wording that happens to be a

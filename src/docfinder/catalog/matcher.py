@@ -337,7 +337,7 @@ def _everyday_words(catalog: Catalog) -> frozenset[str]:
         texts = [entry.summary, *entry.synonyms, *entry.explanation.questions]
         texts += [text for _, text in entry.explanation.sections()]
         for text in texts:
-            found.update(stem(fold(w)) for w in _LOWER_WORD.findall(text or ""))
+            found.update(stem(w.replace("'", "")) for w in _LOWER_WORD.findall(text or ""))
     found.discard("")
     return frozenset(found)
 

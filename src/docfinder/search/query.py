@@ -191,6 +191,7 @@ class _Reader:
         self.matcher, self.places = matcher, places
         self._whats: dict[tuple[int, int], list[tuple[WhatMatch | None, bool]]] = {}
         self._wheres: dict[tuple[int, int], tuple[list[PlaceMatch], float]] = {}
+        self._everydays: dict[tuple[int, int], bool] = {}
 
     def part(self, span: tuple[int, int]) -> str:
         """The text of tokens [start, end) as typed ("Ukiah, CA")."""
@@ -270,7 +271,7 @@ class _Reader:
         w, top = self.weights, found[0]
         if top.confidence == "fuzzy":
             return w.everyday_word_place
-        if top.place.kind == "state" or _connector_before(self.tokens, span[0]):
+        if top.place.kind == "state" or _named_place_before(self.tokens, span[0]):
             return 1.0
         if (top.place.population or 0) >= w.everyday_word_population:
             return 1.0
@@ -279,6 +280,11 @@ class _Reader:
     def _everyday(self, span: tuple[int, int]) -> bool:
         """Whether the words are everyday words typed in lower case ("my back", "stairs");
         the capital that starts the text ("Back spasms") and "I" say nothing."""
+        if span not in self._everydays:
+            self._everydays[span] = self._everyday_uncached(span)
+        return self._everydays[span]
+
+    def _everyday_uncached(self, span: tuple[int, int]) -> bool:
         typed = self.part(span).split()
         if span[0] == 0 and typed and self.tokens and self.tokens[0].start == 0:
             typed[0] = typed[0][:1].lower() + typed[0][1:]
@@ -425,6 +431,16 @@ def _connector_before(tokens: Sequence[_Token], end: int) -> int:
         if start >= 0 and tuple(t.word for t in tokens[start:end]) == phrase:
             best = max(best, len(phrase))
     return best
+
+
+def _named_place_before(tokens: Sequence[_Token], end: int) -> bool:
+    """Whether words that announce a place ("in", "near", "close to") end just before token
+    `end`; a bare "of" does not ("flashes of light")."""
+    for phrase in _CONNECTORS:
+        start = end - len(phrase)
+        if start >= 0 and tuple(t.word for t in tokens[start:end]) == phrase:
+            return True
+    return False
 
 
 def _splits(tokens: Sequence[_Token], w: ParseWeights) -> Iterator[_Split]:
