@@ -87,33 +87,12 @@ def _state_of(slug: str | None) -> str | None:
 
 
 def test_heldout_items_have_the_fields_and_types() -> None:
-    problems = []
-    for index, item in enumerate(load_heldout()):
-        if not isinstance(item, dict):
-            problems.append(f"item {index}: not a mapping: {item!r}")
-            continue
-        missing = FIELDS - item.keys()
-        unknown = item.keys() - FIELDS - OPTIONAL_FIELDS
-        if missing:
-            problems.append(f"item {index}: missing {sorted(missing)}")
-        if unknown:
-            problems.append(f"item {index}: unknown fields {sorted(unknown)}")
-        q = item.get("q")
-        if not isinstance(q, str) or not q.strip() or q != q.strip():
-            problems.append(f"item {index}: q must be non-empty text without outer spaces: {q!r}")
-        for name in ("what", "where"):
-            value = item.get(name)
-            if value is not None and (not isinstance(value, str) or not value):
-                problems.append(f"item {index} ({q!r}): {name} must be text or null: {value!r}")
-        tags = item.get("tags", [])
-        if not isinstance(tags, list) or not set(tags) <= TAGS:
-            problems.append(f"item {index} ({q!r}): tags must be a list from {sorted(TAGS)}")
+    problems = query_eval.item_problems(load_heldout())
     assert not problems, "\n".join(problems)
 
 
 def test_heldout_has_no_duplicate_queries() -> None:
-    counts = Counter(normalized(item["q"]) for item in load_heldout())
-    duplicates = sorted(q for q, n in counts.items() if n > 1)
+    duplicates = query_eval.duplicate_queries(load_heldout())
     assert not duplicates, f"queries listed more than once: {duplicates}"
 
 

@@ -123,9 +123,10 @@ def what_kind(slug: str | None) -> str:
     return catalog_kinds().get(slug, "unknown")
 
 
-def test_queries_have_the_fields_and_types() -> None:
+def item_problems(items: list[Any]) -> list[str]:
+    """What is wrong with the fields and types of a labelled set's items (any set)."""
     problems = []
-    for index, item in enumerate(load_queries()):
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
             problems.append(f"item {index}: not a mapping: {item!r}")
             continue
@@ -145,12 +146,22 @@ def test_queries_have_the_fields_and_types() -> None:
         tags = item.get("tags", [])
         if not isinstance(tags, list) or not set(tags) <= TAGS:
             problems.append(f"item {index} ({q!r}): tags must be a list from {sorted(TAGS)}")
+    return problems
+
+
+def duplicate_queries(items: list[Any]) -> list[str]:
+    """Queries a labelled set lists more than once (compared normalised)."""
+    counts = Counter(normalized(item["q"]) for item in items)
+    return sorted(q for q, n in counts.items() if n > 1)
+
+
+def test_queries_have_the_fields_and_types() -> None:
+    problems = item_problems(load_queries())
     assert not problems, "\n".join(problems)
 
 
 def test_no_duplicate_queries() -> None:
-    counts = Counter(normalized(item["q"]) for item in load_queries())
-    duplicates = sorted(q for q, n in counts.items() if n > 1)
+    duplicates = duplicate_queries(load_queries())
     assert not duplicates, f"queries listed more than once: {duplicates}"
 
 
