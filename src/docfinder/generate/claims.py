@@ -25,14 +25,13 @@ from docfinder.generate.layouts import MUP_SERVICE_COLUMNS
 from docfinder.generate.medicare import ProviderColumns, eligible
 from docfinder.generate.procedures import PROCEDURES, description, profile
 from docfinder.generate.providers import Population
-from docfinder.generate.selection import localise, row_counts, select
+from docfinder.generate.selection import row_counts, write_selected
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 Progress = Callable[[int], None]
 
 SERVICE_ROWS_PER_NPI = 10.0 / 9.0  # national: ~10M rows for ~9M NPIs
-CHUNK_PROVIDERS = 20_000
 
 
 class _Codes:
@@ -92,26 +91,20 @@ class ServiceWriter:
             target,
             "mup.rows",
         )
-        forced = self._forced()
-        rows = 0
-        with path.open("wb") as out:
-            out.write(plain_header(MUP_SERVICE_COLUMNS))
-            for start in range(0, billers.size, CHUNK_PROVIDERS):
-                part = slice(start, start + CHUNK_PROVIDERS)
-                idx = billers[part]
-                chosen = select(
-                    self.h,
-                    self.pop.npi[idx],
-                    profile_idx[part],
-                    counts[part],
-                    self.c.weights,
-                    localise(idx, forced),
-                    "mup.pick",
-                )
-                out.write(self._encode(idx, profile_idx[part], chosen.provider, chosen.item, year))
-                rows += chosen.provider.size
-                progress(idx.size)
-        return rows
+        return write_selected(
+            path,
+            plain_header(MUP_SERVICE_COLUMNS),
+            self.h,
+            self.pop.npi,
+            billers,
+            profile_idx,
+            counts,
+            self.c.weights,
+            self._forced(),
+            "mup.pick",
+            lambda idx, groups, provider, item: self._encode(idx, groups, provider, item, year),
+            progress,
+        )
 
     def _forced(self) -> dict[int, list[int]]:
         """Planted providers' codes, as profile item indexes, by population position."""

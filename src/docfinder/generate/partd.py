@@ -25,14 +25,13 @@ from docfinder.generate.kinds import KINDS
 from docfinder.generate.layouts import PARTD_COLUMNS
 from docfinder.generate.medicare import ProviderColumns, eligible
 from docfinder.generate.providers import Population
-from docfinder.generate.selection import localise, row_counts, select
+from docfinder.generate.selection import row_counts, write_selected
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 Progress = Callable[[int], None]
 
 DRUG_ROWS_PER_NPI = 25.0 / 9.0  # national: ~25M rows for ~9M NPIs
-CHUNK_PROVIDERS = 20_000
 SUPPRESS_BELOW = 11  # CMS hides counts from 1 to 10
 _YOUNG_KINDS = {"peds": 0.05, "psych": 0.55, "student": 0.6, "dentist": 0.8}
 
@@ -91,26 +90,20 @@ class PartDWriter:
             target,
             "partd.rows",
         )
-        forced = self._forced()
-        rows = 0
-        with path.open("wb") as out:
-            out.write(plain_header(PARTD_COLUMNS))
-            for start in range(0, found.size, CHUNK_PROVIDERS):
-                part = slice(start, start + CHUNK_PROVIDERS)
-                idx = found[part]
-                chosen = select(
-                    self.h,
-                    self.pop.npi[idx],
-                    spec[part],
-                    counts[part],
-                    self.d.weights,
-                    localise(idx, forced),
-                    "partd.pick",
-                )
-                out.write(self._encode(idx, spec[part], chosen.provider, chosen.item, year))
-                rows += chosen.provider.size
-                progress(idx.size)
-        return rows
+        return write_selected(
+            path,
+            plain_header(PARTD_COLUMNS),
+            self.h,
+            self.pop.npi,
+            found,
+            spec,
+            counts,
+            self.d.weights,
+            self._forced(),
+            "partd.pick",
+            lambda idx, groups, provider, item: self._encode(idx, groups, provider, item, year),
+            progress,
+        )
 
     def _forced(self) -> dict[int, list[int]]:
         forced: dict[int, list[int]] = {}

@@ -7,8 +7,9 @@ a provider keeps the same items across data years and chunkings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -94,3 +95,42 @@ def localise(idx: I64, forced: Mapping[int, Sequence[int]]) -> dict[int, Sequenc
         if hit.size:
             local[int(hit[0])] = items
     return local
+
+
+# Providers per chunk of a claims or Part D file: bounded memory at national scale.
+CHUNK_PROVIDERS = 20_000
+Encode = Callable[[I64, I64, I64, I64], bytes]  # (providers, groups, provider, item) -> CSV
+
+
+def write_selected(
+    path: Path,
+    header: bytes,
+    hasher: Hasher,
+    npi: I64,
+    who: I64,
+    groups: I64,
+    counts: I64,
+    weights: Sequence[F64],
+    forced: Mapping[int, Sequence[int]],
+    salt: str,
+    encode: Encode,
+    progress: Callable[[int], None],
+) -> int:
+    """Write one rows-per-provider file (claims or Part D) chunk by chunk; return its rows.
+
+    `who` are population positions, `groups` their profile and `counts` their row counts;
+    each chunk's picks are encoded by `encode` and written in order.
+    """
+    rows = 0
+    with path.open("wb") as out:
+        out.write(header)
+        for start in range(0, who.size, CHUNK_PROVIDERS):
+            part = slice(start, start + CHUNK_PROVIDERS)
+            idx = who[part]
+            chosen = select(
+                hasher, npi[idx], groups[part], counts[part], weights, localise(idx, forced), salt
+            )
+            out.write(encode(idx, groups[part], chosen.provider, chosen.item))
+            rows += chosen.provider.size
+            progress(idx.size)
+    return rows
