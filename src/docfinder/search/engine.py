@@ -64,7 +64,7 @@ def target_for(slug: str, name: str, kind: str, catalog: Catalog) -> Target | No
         code = slug.split(":", 1)[1]
         entry = next((e for e in catalog if code in e.icd10), None)
         return _entry_target(entry) if entry else None
-    entry = catalog.get(slug) if hasattr(catalog, "get") else None
+    entry = catalog.get(slug)
     return _entry_target(entry) if entry else None
 
 

@@ -163,8 +163,6 @@ ZIP_MERGE = [
     "INSERT INTO zips BY NAME SELECT * FROM new_zips ON CONFLICT (zip5) DO UPDATE SET "
     + ", ".join(f"{f} = COALESCE(EXCLUDED.{f}, {f})" for f in _ZIP_FIELDS),
 ]
-for _dataset in ("zcta_gazetteer", "zip_latlon", "geonames_postal"):
-    MERGES[_dataset] = ()
 
 
 def all_merge_statements(dataset: str) -> list[str]:
