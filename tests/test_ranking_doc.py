@@ -1,8 +1,9 @@
 """docs/ranking.md against the code: every weight with its default, and both worked examples.
 
 The worked examples are recomputed twice: here, from the formulas the page states and the
-weights object, and by `score_all` on candidates built to match the page's story. When a weight
-or a formula changes, these tests fail and print the lines the page should now carry.
+weights object, and by the engine's SQL and scoring on rows built to match the page's story.
+When a weight or a formula changes, these tests fail and print the lines the page should now
+carry.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
-from docfinder.search.candidates import Candidate, Target
-from docfinder.search.scoring import Scored, score_all
+from docfinder.search.candidates import Target, register_target
+from docfinder.search.features import candidate_features, register_candidates
+from docfinder.search.scoring import score_features
 from docfinder.search.weights import DistanceDecay, RankingWeights
+from docfinder.store.duckdb_store import schema_sql
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ranking.md"
 W = RankingWeights()  # the defaults, which the page documents
@@ -267,62 +271,84 @@ def test_worked_example_2_numbers_match_the_formulas() -> None:
 # --- the same examples through the scoring code ---------------------------------------------
 
 
-def _candidate(npi: int, miles: float, procedures: Any = (), drugs: Any = ()) -> Candidate:
-    record = {"last_update_date": date.today() - timedelta(days=30), "entity_type": "I"}
-    location = {"miles": miles, "zip5": "95482", "kind": "practice", "source_dataset": "nppes"}
-    c = Candidate(npi, record, [location])
-    c.taxonomies = [
-        {
-            "taxonomy_code": "207ND0101X",
-            "is_primary": True,
-            "weight": 1.0,
-            "specialization": "MOHS-Micrographic Surgery",
-            "classification": "Dermatology",
-        }
-    ]
-    c.procedures = [
-        {"data_year": y, "services": s, "beneficiaries": p, "weight": 1.0, "hcpcs_code": "17311"}
-        for y, s, p in procedures
-    ]
-    c.drugs = [
-        {"data_year": y, "claims": n, "generic_name": "calcipotriene", "weight": 1.0}
-        for y, n in drugs
-    ]
-    return c
+MOHS = {"207ND0101X": 1.0}  # the taxonomy every example doctor lists as primary
 
 
-def _scored(candidates: list[Candidate], target: Target) -> dict[int, Scored]:
-    return {s.candidate.npi: s for s in score_all(candidates, target, PLACE, W)}
+@dataclass(frozen=True)
+class Row:
+    """One doctor of an example as the store holds it: rows by year, and a distance."""
+
+    npi: int
+    miles: float
+    procedures: tuple[tuple[int, float, int | None], ...] = ()  # (year, services, patients)
+    drugs: tuple[tuple[int, float], ...] = ()  # (year, Part D claims)
 
 
-def _agrees(s: Scored, doctor: Doctor) -> None:
-    assert s.score == pytest.approx(doctor.score(), abs=1e-6)
-    assert s.breakdown["experience"] == pytest.approx(doctor.experience, abs=1e-4)
-    assert s.breakdown["base"] == pytest.approx(doctor.base, abs=1e-4)
-    assert s.breakdown["specialty_fit"] == pytest.approx(doctor.fit)
-    assert s.breakdown["data_quality"] == pytest.approx(doctor.quality)
+def _scored(rows: list[Row], target: Target) -> dict[int, dict[str, Any]]:
+    """Score rows put into an empty store of docfinder's schema, by the engine's own SQL and
+    scoring: a primary taxonomy of weight 1.0, an NPPES record updated a month ago."""
+    con = duckdb.connect()
+    con.execute(schema_sql())
+    updated = date.today() - timedelta(days=30)
+    for r in rows:
+        con.execute(
+            "INSERT INTO providers (npi, entity_type, last_update_date, status)"
+            " VALUES (?, 'I', ?, 'active')",
+            [r.npi, updated],
+        )
+        con.execute(
+            "INSERT INTO provider_taxonomies (npi, slot, taxonomy_code, is_primary)"
+            " VALUES (?, 1, '207ND0101X', true)",
+            [r.npi],
+        )
+        for year, services, patients in r.procedures:
+            con.execute(
+                "INSERT INTO procedure_volumes (npi, hcpcs_code, data_year, services,"
+                " beneficiaries) VALUES (?, '17311', ?, ?, ?)",
+                [r.npi, year, services, patients],
+            )
+        for year, claims in r.drugs:
+            con.execute(
+                "INSERT INTO drug_volumes (npi, generic_name, data_year, claims)"
+                " VALUES (?, ?, ?, ?)",
+                [r.npi, "calcipotriene", year, claims],
+            )
+    con.execute("INSERT INTO drug_names SELECT DISTINCT generic_name FROM drug_volumes")
+    register_target(con, target)
+    register_candidates(con, [r.npi for r in rows], [r.miles for r in rows])
+    table = score_features(candidate_features(con, 39.15, -123.21, 1.0, W), target.travel, W)
+    return {int(npi): {"score": float(table.score[i]), **table.breakdown(i)}
+            for i, npi in enumerate(table.features.npi)}  # fmt: skip
+
+
+def _agrees(s: dict[str, Any], doctor: Doctor) -> None:
+    assert s["score"] == pytest.approx(doctor.score(), abs=1e-6)
+    assert s["experience"] == pytest.approx(doctor.experience, abs=1e-4)
+    assert s["base"] == pytest.approx(doctor.base, abs=1e-4)
+    assert s["specialty_fit"] == pytest.approx(doctor.fit)
+    assert s["data_quality"] == pytest.approx(doctor.quality)
     if doctor.years:
-        assert s.breakdown["shrunk_volume"] == pytest.approx(doctor.shrunk, abs=0.01)
-        assert s.breakdown["saturation_volume"] == pytest.approx(doctor.ceiling, abs=0.1)
+        assert s["shrunk_volume"] == pytest.approx(doctor.shrunk, abs=0.01)
+        assert s["saturation_volume"] == pytest.approx(doctor.ceiling, abs=0.1)
 
 
 def test_worked_example_1_is_what_the_code_computes() -> None:
     a, b, _ = _example_1()
-    target = Target("mohs-surgery", "Mohs surgery", "procedure", {}, {"17311": 1.0}, {}, True)
-    rows = [(y, A_SERVICES, A_PATIENTS) for y in A_YEARS]
-    others = [_candidate(10 + i, 30, [(NEWEST_YEAR, v, None)]) for i, v in enumerate(OTHERS_1)]
-    scored = _scored([_candidate(1, a.miles, rows), _candidate(2, b.miles), *others], target)
+    target = Target("mohs-surgery", "Mohs surgery", "procedure", MOHS, {"17311": 1.0}, {}, True)
+    rows = tuple((y, float(A_SERVICES), A_PATIENTS) for y in A_YEARS)
+    others = [Row(10 + i, 30, ((NEWEST_YEAR, v, None),)) for i, v in enumerate(OTHERS_1)]
+    scored = _scored([Row(1, a.miles, rows), Row(2, b.miles), *others], target)
     _agrees(scored[1], a)
     _agrees(scored[2], b)
 
 
 def test_worked_example_2_is_what_the_code_computes() -> None:
     c, d, _ = _example_2()
-    target = Target("psoriasis", "Psoriasis", "condition", {}, {}, {"calcipotriene": 1.0}, False)
-    others = [_candidate(20 + i, 10, drugs=[(NEWEST_YEAR, v)]) for i, v in enumerate(OTHERS_2)]
+    target = Target("psoriasis", "Psoriasis", "condition", MOHS, {}, {"calcipotriene": 1.0}, False)
+    others = [Row(20 + i, 10, drugs=((NEWEST_YEAR, v),)) for i, v in enumerate(OTHERS_2)]
     doctors = [
-        _candidate(3, c.miles, drugs=[(y, C_CLAIMS) for y in C_YEARS]),
-        _candidate(4, d.miles, drugs=[(y, D_CLAIMS) for y in D_YEARS]),
+        Row(3, c.miles, drugs=tuple((y, float(C_CLAIMS)) for y in C_YEARS)),
+        Row(4, d.miles, drugs=tuple((y, float(D_CLAIMS)) for y in D_YEARS)),
     ]
     scored = _scored([*doctors, *others], target)
     _agrees(scored[3], c)
@@ -330,8 +356,8 @@ def test_worked_example_2_is_what_the_code_computes() -> None:
 
 
 def test_every_breakdown_field_is_explained() -> None:
-    target = Target("mohs-surgery", "Mohs surgery", "procedure", {}, {"17311": 1.0}, {}, True)
-    scored = _scored([_candidate(1, 5, [(NEWEST_YEAR, 20, 15)])], target)
+    target = Target("mohs-surgery", "Mohs surgery", "procedure", MOHS, {"17311": 1.0}, {}, True)
+    scored = _scored([Row(1, 5, ((NEWEST_YEAR, 20.0, 15),))], target)
     text = _section("breakdown")
-    missing = [key for key in scored[1].breakdown if f"`{key}`" not in text]
+    missing = [key for key in scored[1] if key != "score" and f"`{key}`" not in text]
     assert not missing, f"docs/ranking.md 1.14 does not explain: {missing}"

@@ -7,12 +7,13 @@ drugs. All of a candidate's locations come back; the engine keeps the nearest.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+
+from docfinder.search.features import CLAIMS_SPECIALTY_SQL, box
 
 _HAVERSINE = """2 * 3958.8 * asin(sqrt(pow(sin(radians(l.lat - $lat) / 2), 2)
     + cos(radians($lat)) * cos(radians(l.lat)) * pow(sin(radians(l.lon - $lon) / 2), 2)))"""
@@ -45,11 +46,8 @@ class Candidate:
     drugs: list[dict[str, Any]] = field(default_factory=list)
     clinician: dict[str, Any] | None = None
     hospitals: list[dict[str, Any]] = field(default_factory=list)
-    claims_specialty: str | None = None
-    claims_specialty_weight: float | None = None
-    # NUCC codes the billed specialty maps to, and (dataset, year) it was read from.
-    claims_specialty_codes: list[str] = field(default_factory=list)
-    claims_specialty_source: tuple[str, int | None] | None = None
+    claims_specialty: str | None = None  # the specialty billed under, as CMS names it
+    claims_specialty_source: tuple[str, int | None] | None = None  # (dataset, data year)
 
     @property
     def nearest(self) -> dict[str, Any]:
@@ -80,9 +78,8 @@ def nearby_providers(
     nationally); only their locations inside the radius box are then read. Good: has claims
     or prescriptions for the target; for routine care also a taxonomy weighing >= good_fit.
     """
-    _register_target(con, target)
-    dlat = radius_miles / 69.0
-    dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
+    register_target(con, target)
+    dlat, dlon = box(lat, radius_miles)
     fit_is_good = "false" if target.travel else f"fit >= {float(good_fit)!r}"
     sql = f"""
         WITH linked AS (
@@ -126,8 +123,7 @@ def load_candidates(
     if not npis:
         return []
     con.register("cand", pa.table({"npi": npis}))
-    dlat = radius_miles / 69.0
-    dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
+    dlat, dlon = box(lat, radius_miles)
     sql = f"""
         SELECT l.npi, l.kind, l.address_1, l.address_2, l.city, l.state, l.zip5, l.phone,
                l.lat, l.lon, l.geo_source, l.file_id, {_HAVERSINE} AS miles,
@@ -141,7 +137,8 @@ def load_candidates(
         WHERE l.kind <> 'mailing' AND l.is_current
           AND l.lat BETWEEN $lat - $dlat AND $lat + $dlat
           AND l.lon BETWEEN $lon - $dlon AND $lon + $dlon
-        ORDER BY l.npi, miles"""
+        ORDER BY l.npi, miles, CASE g.dataset WHEN 'nppes' THEN 0 WHEN 'nppes_pl' THEN 1
+                 WHEN 'dac' THEN 2 ELSE 3 END, l.address_1, l.zip5"""
     candidates: dict[int, Candidate] = {}
     for row in _rows(con, sql, {"lat": lat, "lon": lon, "dlat": dlat, "dlon": dlon}):
         npi = int(row["npi"])
@@ -153,7 +150,7 @@ def load_candidates(
     return found
 
 
-def _register_target(con: Any, target: Target) -> None:
+def register_target(con: Any, target: Target) -> None:
     con.register(
         "target_taxa",
         pa.table({"code": list(target.specialties), "weight": list(target.specialties.values())}),
@@ -187,8 +184,6 @@ def _attach_evidence(con: Any, candidates: list[Candidate]) -> None:
                 candidate.clinician = rows[0]
             elif name == "claims_specialty":
                 candidate.claims_specialty = rows[0]["provider_type"]
-                candidate.claims_specialty_weight = rows[0]["weight"]
-                candidate.claims_specialty_codes = list(rows[0]["codes"] or [])
                 candidate.claims_specialty_source = (rows[0]["dataset"], rows[0]["data_year"])
             else:
                 setattr(candidate, name, rows)
@@ -226,21 +221,8 @@ _EVIDENCE = {
         LEFT JOIN hospitals h ON h.facility_id = a.facility_id
         LEFT JOIN ingest_log g ON g.file_id = h.file_id
         ORDER BY a.npi, h.overall_rating DESC NULLS LAST""",
-    # The specialty a provider billed Medicare under, mapped to NUCC codes by name and by the
-    # CMS crosswalk: fit for providers who are in the claims files but not in NPPES.
-    "claims_specialty": """WITH latest AS (
-            SELECT s.npi, s.provider_type, s.data_year, s.dataset FROM source_providers s
-            SEMI JOIN cand ON cand.npi = s.npi WHERE s.provider_type IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY s.npi
-                                       ORDER BY s.data_year DESC NULLS LAST) = 1),
-        names AS (
-            SELECT lower(COALESCE(specialization, classification)) AS name, code FROM taxonomy
-            UNION SELECT lower(regexp_replace(medicare_desc, '^Physician/|\\s*\\(.*\\)$', '', 'g')),
-                         taxonomy_code FROM specialty_crosswalk WHERE taxonomy_code IS NOT NULL)
-        SELECT l.npi, l.provider_type, l.data_year, l.dataset, max(w.weight) AS weight,
-               list(DISTINCT n.code) FILTER (n.code IS NOT NULL) AS codes
-        FROM latest l LEFT JOIN names n ON n.name = lower(l.provider_type)
-        LEFT JOIN target_taxa w ON w.code = n.code GROUP BY ALL""",
+    # The specialty billed under, for providers who are in the claims files but not in NPPES.
+    "claims_specialty": CLAIMS_SPECIALTY_SQL,
 }
 
 

@@ -11,13 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docfinder.catalog.model import Catalog, Entry
-from docfinder.search.candidates import (
-    Candidate,
-    Target,
-    load_candidates,
-    nearby_providers,
-)
-from docfinder.search.scoring import Scored, score_all, specialty_name
+from docfinder.search.candidates import Candidate, Target, load_candidates, nearby_providers
+from docfinder.search.features import candidate_features, passing_filters, register_candidates
+from docfinder.search.scoring import Scored, explain, score_features, specialty_name
 from docfinder.search.weights import DEFAULT_WEIGHTS, RankingWeights
 
 SORTS = ("best", "distance", "experience")
@@ -83,7 +79,12 @@ def _entry_target(entry: Entry) -> Target:
 def run_search(
     con: Any, request: SearchRequest, weights: RankingWeights = DEFAULT_WEIGHTS
 ) -> SearchOutcome:
-    """Grow the radius until enough good candidates, then score, filter, order and page."""
+    """Grow the radius until enough good candidates, then score, order and page.
+
+    Candidates are linked to the target and located in SQL; filters are answered in SQL;
+    every candidate inside the radius is scored from columns computed in SQL; only the page
+    shown is loaded in full, with the rows of evidence its explanations quote.
+    """
     decay = weights.travel if request.target.travel else weights.routine
     given = request.max_radius_miles
     maximum = decay.max_radius_miles if given is None else max(0.0, given)
@@ -96,29 +97,31 @@ def run_search(
         weights.max_candidates,
         weights.good_fit,
     )
-    good = {n.npi for n in nearby if n.good}
-    if request.filters == Filters():
-        # No filters: the radius is chosen before any evidence is loaded (the fast path).
-        good_miles = [n.miles for n in nearby if n.good]
-        radius = _radius(good_miles, decay.start_radius_miles, maximum, weights)
-        inside = [n.npi for n in nearby if n.miles <= radius]
-        kept = load_candidates(con, inside, request.lat, request.lon, radius)
-    else:
-        # Filters need each provider's facts: load out to the maximum, filter, then grow the
-        # radius until enough good providers *that pass the filters* are inside.
-        every = [n.npi for n in nearby]
-        loaded = load_candidates(con, every, request.lat, request.lon, maximum)
-        passing = [c for c in loaded if _passes(c, request.filters)]
-        miles = [float(c.nearest["miles"]) for c in passing if c.npi in good]
-        radius = _radius(miles, decay.start_radius_miles, maximum, weights)
-        kept = [c for c in passing if float(c.nearest["miles"]) <= radius]
+    if request.filters != Filters() and nearby:
+        # The radius then grows until enough good providers *that pass the filters* are in.
+        register_candidates(con, [n.npi for n in nearby], [n.miles for n in nearby])
+        passing = passing_filters(con, request.filters)
+        nearby = [n for n in nearby if n.npi in passing]
+    good_miles = [n.miles for n in nearby if n.good]
+    radius = _radius(good_miles, decay.start_radius_miles, maximum, weights)
+    inside = [n for n in nearby if n.miles <= radius]
     notes: list[str] = []
     if radius > decay.start_radius_miles:
         notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")
-    scored = score_all(kept, request.target, request.place_name, weights)
-    ordered = sorted(scored, key=_sort_key(request.sort))
-    page = ordered[request.offset : request.offset + request.limit]
-    return SearchOutcome(page, len(ordered), radius, notes)
+    if not inside:
+        return SearchOutcome([], 0, radius, notes)
+    register_candidates(con, [n.npi for n in inside], [n.miles for n in inside])
+    features = candidate_features(con, request.lat, request.lon, radius, weights)
+    table = score_features(features, request.target.travel, weights)
+    page = table.order(request.sort)[request.offset : request.offset + request.limit]
+    npis = [int(features.npi[i]) for i in page]
+    loaded = {c.npi: c for c in load_candidates(con, npis, request.lat, request.lon, radius)}
+    results = []
+    for i in page:
+        candidate = loaded[int(features.npi[i])]
+        evidence = explain(candidate, request.target, request.place_name)
+        results.append(Scored(candidate, float(table.score[i]), table.breakdown(int(i)), evidence))
+    return SearchOutcome(results, len(inside), radius, notes)
 
 
 def _radius(good_miles: list[float], start: float, maximum: float, w: RankingWeights) -> float:
@@ -129,39 +132,6 @@ def _radius(good_miles: list[float], start: float, maximum: float, w: RankingWei
             break
         radius = min(maximum, radius * w.radius_growth)
     return radius
-
-
-def _passes(c: Candidate, f: Filters) -> bool:
-    clinician = c.clinician or {}
-    checks = [
-        f.specialty is None or any(code.startswith(f.specialty) for code in _specialty_codes(c)),
-        f.entity is None or (c.record.get("entity_type") == "O") == (f.entity == "organization"),
-        f.gender is None or (c.record.get("sex") or clinician.get("gender")) == f.gender,
-        f.telehealth is None or clinician.get("telehealth") == f.telehealth,
-        f.accepts_medicare_assignment is None
-        or clinician.get("accepts_assignment") == f.accepts_medicare_assignment,
-        f.hospital is None
-        or any(
-            f.hospital == h["facility_id"] or f.hospital.lower() in str(h["name"]).lower()
-            for h in c.hospitals
-        ),
-    ]
-    return all(checks)
-
-
-def _specialty_codes(c: Candidate) -> list[str]:
-    """NPPES taxonomies, and the codes the specialty billed under maps to."""
-    return [str(t["taxonomy_code"]) for t in c.taxonomies] + c.claims_specialty_codes
-
-
-def _sort_key(sort: str) -> Any:
-    # The NPI breaks ties, so that pages are stable between requests.
-    if sort == "distance":
-        return lambda s: (s.breakdown["distance_miles"], -s.score, s.candidate.npi)
-    if sort == "experience":
-        # Experience after shrinkage and freshness: a doctor who stopped years ago is not first.
-        return lambda s: (-s.breakdown["experience"], -s.score, s.candidate.npi)
-    return lambda s: (-s.score, s.breakdown["distance_miles"], s.candidate.npi)
 
 
 def result_json(rank: int, s: Scored, explain: bool) -> dict[str, Any]:

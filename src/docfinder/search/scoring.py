@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import functools
 import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from docfinder.catalog.match_specialties import curated_specialties
 from docfinder.search.candidates import Candidate, Target
+from docfinder.search.features import Features, FloatArray, IntArray
 from docfinder.search.weights import RankingWeights
 
 
@@ -29,37 +32,11 @@ class Evidence:
 class Scored:
     candidate: Candidate
     score: float
-    breakdown: dict[str, float]
+    breakdown: dict[str, Any]
     evidence: list[Evidence] = field(default_factory=list)
-    yearly_volume: float = 0.0
 
 
-def yearly_volume(rows: list[dict[str, Any]], value: str, w: RankingWeights) -> tuple[float, int]:
-    """Recency-weighted mean yearly volume of the weighted rows, and the years it rests on."""
-    by_year: dict[int, float] = defaultdict(float)
-    for row in rows:
-        amount = float(row[value] or 0.0)
-        if value == "services" and row.get("beneficiaries"):
-            share = w.beneficiary_share
-            amount = (1 - share) * amount + share * float(row["beneficiaries"])
-        by_year[int(row["data_year"])] += float(row["weight"] or 0.0) * amount
-    if not by_year:
-        return 0.0, 0
-    latest = max(by_year)
-    weights = {y: 0.5 ** ((latest - y) / w.recency_half_life_years) for y in by_year}
-    mean = sum(weights[y] * v for y, v in by_year.items()) / sum(weights.values())
-    return mean, len(by_year)
-
-
-@dataclass(frozen=True)
-class Volume:
-    """A candidate's experience volume, of one kind of evidence: Medicare services or Part D
-    claims (never mixed: their units differ)."""
-
-    kind: str  # "procedures" | "drugs" | "none"
-    yearly: float
-    years: int
-    latest_year: int
+KINDS = ("none", "procedures", "drugs")
 
 
 @dataclass(frozen=True)
@@ -72,111 +49,126 @@ class Reference:
     newest_year: int
 
 
-def score_all(
-    candidates: list[Candidate], target: Target, place_name: str, w: RankingWeights
-) -> list[Scored]:
-    """Score every candidate against references taken from the results themselves."""
-    volumes = {c.npi: _volume(c, w) for c in candidates}
-    references = _references(list(volumes.values()), w)
-    today = max(
-        (c.record["last_update_date"] for c in candidates if c.record.get("last_update_date")),
-        default=date.today(),
-    )
-    decay = w.travel if target.travel else w.routine
-    results = []
-    for c in candidates:
-        v = volumes[c.npi]
-        experience, shrunk, freshness, ceiling = 0.0, 0.0, 1.0, 0.0
-        if v.years:
-            ref = references[v.kind]
-            shrunk = (v.yearly * v.years + ref.prior * w.prior_years) / (v.years + w.prior_years)
-            ceiling = ref.saturation
-            freshness = 0.5 ** ((ref.newest_year - v.latest_year) / w.stale_half_life_years)
-            experience = min(1.0, math.log1p(shrunk) / math.log1p(ceiling)) * freshness
-        fit = _fit(c, w)
-        quality = _quality(c, w, today)
-        miles = float(c.nearest["miles"])
-        distance = 0.5 ** (miles / decay.half_miles)
-        base = w.experience * experience + w.specialty_fit * fit + w.data_quality * quality
-        breakdown = {
-            "experience": round(experience, 4),
-            "evidence_kind": v.kind,
-            "yearly_volume": round(v.yearly, 2),
-            "years_of_data": v.years,
-            "shrunk_volume": round(shrunk, 2),
-            "freshness": round(freshness, 4),
-            "saturation_volume": round(ceiling, 1),
-            "specialty_fit": round(fit, 4),
-            "data_quality": round(quality, 4),
-            "distance_miles": round(miles, 1),
-            "distance_factor": round(distance, 4),
-            "base": round(base, 4),
+@dataclass(frozen=True)
+class ScoreTable:
+    """Every candidate's score and the factors behind it, as columns (see `score_features`)."""
+
+    features: Features
+    kind: IntArray  # index into KINDS: the kind of evidence experience rests on
+    yearly: FloatArray
+    years: IntArray
+    shrunk: FloatArray
+    freshness: FloatArray
+    ceiling: FloatArray
+    experience: FloatArray
+    quality: FloatArray
+    distance: FloatArray
+    base: FloatArray
+    score: FloatArray
+
+    def order(self, sort: str) -> npt.NDArray[np.intp]:
+        """Row indices in the order of a sort; the NPI breaks ties, so pages are stable."""
+        npi, miles = self.features.npi, np.round(self.features.miles, 1)
+        if sort == "distance":
+            keys: tuple[Any, ...] = (npi, -self.score, miles)
+        elif sort == "experience":
+            # Experience after shrinkage and freshness: a doctor who stopped years ago is not
+            # first.
+            keys = (npi, -self.score, -np.round(self.experience, 4))
+        else:
+            keys = (npi, miles, -self.score)
+        return np.lexsort(keys)
+
+    def breakdown(self, i: int) -> dict[str, Any]:
+        """Row i's factors, as `--explain` shows them."""
+        return {
+            "experience": round(float(self.experience[i]), 4),
+            "evidence_kind": KINDS[int(self.kind[i])],
+            "yearly_volume": round(float(self.yearly[i]), 2),
+            "years_of_data": int(self.years[i]),
+            "shrunk_volume": round(float(self.shrunk[i]), 2),
+            "freshness": round(float(self.freshness[i]), 4),
+            "saturation_volume": round(float(self.ceiling[i]), 1),
+            "specialty_fit": round(float(self.features.fit[i]), 4),
+            "data_quality": round(float(self.quality[i]), 4),
+            "distance_miles": round(float(self.features.miles[i]), 1),
+            "distance_factor": round(float(self.distance[i]), 4),
+            "base": round(float(self.base[i]), 4),
         }
-        scored = Scored(c, round(base * distance, 6), breakdown, yearly_volume=v.yearly)
-        scored.evidence = explain(c, target, place_name)
-        results.append(scored)
-    return results
 
 
-def _references(volumes: list[Volume], w: RankingWeights) -> dict[str, Reference]:
-    floors = {"procedures": w.procedure_saturation, "drugs": w.drug_saturation}
-    references = {}
-    for kind, floor in floors.items():
-        values = sorted(v.yearly for v in volumes if v.kind == kind)
-        if not values:
-            continue
-        at = min(len(values) - 1, round(w.saturation_percentile * (len(values) - 1)))
-        newest = max(v.latest_year for v in volumes if v.kind == kind)
-        references[kind] = Reference(statistics.median(values), max(values[at], floor), newest)
-    return references
+def score_features(
+    f: Features, travel: bool, w: RankingWeights, today_days: float | None = None
+) -> ScoreTable:
+    """Score every candidate against references taken from the candidates themselves.
+
+    Experience rests on the stronger of the two kinds of evidence (Medicare services or Part D
+    claims, never mixed: their units differ), shrunk toward the kind's median and saturating
+    at its percentile. `today_days` (days since 1970) dates registry freshness; by default the
+    newest update among the candidates, so the order does not drift with the wall clock.
+    """
+    proc_level = np.log1p(f.proc_yearly) / math.log1p(w.procedure_saturation)
+    drug_level = np.log1p(f.drug_yearly) / math.log1p(w.drug_saturation)
+    is_proc = (f.proc_years > 0) & ((proc_level >= drug_level) | (f.drug_years == 0))
+    is_drug = ~is_proc & (f.drug_years > 0)
+    kind = np.where(is_proc, 1, np.where(is_drug, 2, 0)).astype(np.int64)
+    yearly = np.where(is_proc, f.proc_yearly, np.where(is_drug, f.drug_yearly, 0.0))
+    years = np.where(is_proc, f.proc_years, np.where(is_drug, f.drug_years, 0))
+    latest = np.where(is_proc, f.proc_latest, np.where(is_drug, f.drug_latest, 0))
+    prior, ceiling, newest = np.zeros(len(f)), np.ones(len(f)), latest.astype(np.float64)
+    for code, floor in ((1, w.procedure_saturation), (2, w.drug_saturation)):
+        mask = kind == code
+        if mask.any():
+            ref = _reference(yearly[mask], latest[mask], floor, w)
+            prior[mask], ceiling[mask], newest[mask] = ref.prior, ref.saturation, ref.newest_year
+    has = years > 0
+    shrunk = np.where(has, (yearly * years + prior * w.prior_years) / (years + w.prior_years), 0.0)
+    freshness = np.where(has, 0.5 ** ((newest - latest) / w.stale_half_life_years), 1.0)
+    level = np.minimum(1.0, np.log1p(shrunk) / np.log1p(np.where(has, ceiling, 1.0)))
+    experience = np.where(has, level * freshness, 0.0)
+    quality = _quality(f, w, today_days)
+    decay = w.travel if travel else w.routine
+    distance = 0.5 ** (f.miles / decay.half_miles)
+    base = w.experience * experience + w.specialty_fit * f.fit + w.data_quality * quality
+    return ScoreTable(
+        features=f,
+        kind=kind,
+        yearly=yearly,
+        years=years,
+        shrunk=shrunk,
+        freshness=freshness,
+        ceiling=np.where(has, ceiling, 0.0),
+        experience=experience,
+        quality=quality,
+        distance=distance,
+        base=base,
+        score=np.round(base * distance, 6),
+    )
 
 
-def _volume(c: Candidate, w: RankingWeights) -> Volume:
-    """The stronger of the two kinds of evidence, relative to each kind's floor."""
-    procedures, proc_years = yearly_volume(c.procedures, "services", w)
-    drugs, drug_years = yearly_volume(c.drugs, "claims", w)
-    proc_level = math.log1p(procedures) / math.log1p(w.procedure_saturation)
-    drug_level = math.log1p(drugs) / math.log1p(w.drug_saturation)
-    if proc_years and (proc_level >= drug_level or not drug_years):
-        latest = max(int(r["data_year"]) for r in c.procedures)
-        return Volume("procedures", procedures, proc_years, latest)
-    if drug_years:
-        return Volume("drugs", drugs, drug_years, max(int(r["data_year"]) for r in c.drugs))
-    return Volume("none", 0.0, 0, 0)
+def _reference(yearly: FloatArray, latest: IntArray, floor: float, w: RankingWeights) -> Reference:
+    values = np.sort(yearly)
+    at = min(len(values) - 1, round(w.saturation_percentile * (len(values) - 1)))
+    return Reference(float(np.median(values)), max(float(values[at]), floor), int(latest.max()))
 
 
-def _fit(c: Candidate, w: RankingWeights) -> float:
-    best = 0.0
-    for t in c.taxonomies:
-        if t["weight"] is None:
-            continue
-        factor = 1.0 if t["is_primary"] else w.secondary_taxonomy_factor
-        best = max(best, float(t["weight"]) * factor)
-    if best == 0.0 and c.claims_specialty_weight:
-        # Not in NPPES, or no matching taxonomy there: the specialty billed under counts.
-        best = float(c.claims_specialty_weight) * w.secondary_taxonomy_factor
-    if best == 0.0 and (c.procedures or c.drugs):
-        best = w.evidence_only_fit
-    return best
+def _quality(f: Features, w: RankingWeights, today_days: float | None) -> FloatArray:
+    """Points for a fresh registry record, an address two sources agree on, and an
+    affiliation with a rated hospital; summed, capped at 1."""
+    known = ~np.isnan(f.updated_days)
+    if today_days is None:
+        newest = f.updated_days[known]
+        today_days = float(newest.max()) if known.any() else _epoch_days(date.today())
+    age = np.where(known, today_days - np.nan_to_num(f.updated_days), np.inf)
+    points = np.where(age <= 365.25 * w.recent_update_years, w.recent_update_points, 0.0)
+    points = points + np.where(f.confirmed, w.confirmed_address_points, 0.0)
+    rating = np.nan_to_num(f.best_rating, nan=0.0)
+    points = points + w.rated_hospital_points * rating / 5
+    return np.minimum(1.0, points)
 
 
-def _quality(c: Candidate, w: RankingWeights, today: date) -> float:
-    """Points for a fresh registry record (relative to the newest in the results, so the
-    ranking does not drift with the wall clock), an address two sources agree on, and an
-    affiliation with a rated hospital."""
-    points = 0.0
-    updated = c.record.get("last_update_date")
-    if updated and (today - updated).days <= 365.25 * w.recent_update_years:
-        points += w.recent_update_points
-    zips = defaultdict(set)
-    for loc in c.locations:
-        zips[loc["zip5"]].add(_SOURCE_FAMILY.get(str(loc.get("source_dataset")), "other"))
-    if any(len(kinds) > 1 for kinds in zips.values()):
-        points += w.confirmed_address_points
-    ratings = [h["overall_rating"] for h in c.hospitals if h["overall_rating"]]
-    if ratings:
-        points += w.rated_hospital_points * max(ratings) / 5
-    return min(1.0, points)
+def _epoch_days(day: date) -> float:
+    return float((day - date(1970, 1, 1)).days)
 
 
 def explain(c: Candidate, target: Target, place_name: str) -> list[Evidence]:
@@ -306,10 +298,6 @@ _DATASET_NAMES = {
     "partd": "Medicare Part D Prescribers",
     "dac": "Doctors and Clinicians",
 }
-
-# Datasets that are one source for address confirmation: NPPES main and secondary files are
-# both what the provider reported to NPPES.
-_SOURCE_FAMILY = {"nppes": "nppes", "nppes_pl": "nppes", "dac": "dac", "provider_service": "claims"}
 
 
 def _source(row: dict[str, Any]) -> str:

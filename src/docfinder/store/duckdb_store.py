@@ -29,7 +29,7 @@ SCHEMA_VERSION = "1"
 BUILD_MEMORY = os.environ.get("DOCFINDER_BUILD_MEMORY", "4GB")
 
 
-def _schema_sql() -> str:
+def schema_sql() -> str:
     return resources.files("docfinder.store").joinpath("schema.sql").read_text("utf-8")
 
 
@@ -207,7 +207,7 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     # Bounded memory for national builds (spills to disk beyond this); row order is not needed.
     con.execute(f"SET memory_limit = '{BUILD_MEMORY}'; SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")  # it would write into --json output
-    con.execute(_schema_sql())
+    con.execute(schema_sql())
     con.execute(MACROS)
     fresh = con.execute("SELECT count(*) FROM meta").fetchall() == [(0,)]
     if fresh:
