@@ -63,43 +63,43 @@ class Nearby:
     good: bool
 
 
-def nearby_providers(
-    con: Any,
-    target: Target,
-    lat: float,
-    lon: float,
-    radius_miles: float,
-    limit: int,
-    good_fit: float,
-) -> list[Nearby]:
-    """Active providers linked to the target within the radius, nearest first (one query).
+def link_target(con: Any, target: Target, good_fit: float) -> None:
+    """Every active provider linked to the target, into the temp table `linked(npi, good)`.
 
-    The linked providers come first, from tables sorted by code (a few milliseconds even
-    nationally); only their locations inside the radius box are then read. Good: has claims
-    or prescriptions for the target; for routine care also a taxonomy weighing >= good_fit.
+    The links come from tables sorted by code (a few milliseconds even nationally). Good: has
+    claims or prescriptions for the target; for routine care also a taxonomy weighing at least
+    `good_fit`.
     """
     register_target(con, target)
-    dlat, dlon = box(lat, radius_miles)
-    fit_is_good = "false" if target.travel else f"fit >= {float(good_fit)!r}"
-    sql = f"""
-        WITH linked AS (
+    fit_is_good = "false" if target.travel else f"max(fit) >= {float(good_fit)!r}"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE linked AS
+        WITH links AS (
             SELECT t.npi, max(w.weight) AS fit, false AS evidence FROM provider_taxonomies t
                 JOIN target_taxa w ON t.taxonomy_code = w.code GROUP BY t.npi
             UNION ALL SELECT DISTINCT v.npi, 0.0, true FROM procedure_volumes v
                 WHERE v.hcpcs_code IN (SELECT code FROM target_codes)
             UNION ALL SELECT DISTINCT v.npi, 0.0, true FROM drug_volumes v
-                WHERE v.generic_name IN (SELECT name FROM target_drug_names)),
-        providers_linked AS (
-            SELECT npi, max(fit) AS fit, bool_or(evidence) AS evidence FROM linked GROUP BY npi),
-        near AS (
+                WHERE v.generic_name IN (SELECT name FROM target_drug_names))
+        SELECT npi, bool_or(evidence) OR {fit_is_good} AS good
+        FROM links GROUP BY npi""")
+
+
+def nearby_providers(
+    con: Any, lat: float, lon: float, radius_miles: float, limit: int
+) -> list[Nearby]:
+    """The linked providers (`link_target`) whose nearest current location lies within the
+    radius, nearest first: only locations inside the radius box are read."""
+    dlat, dlon = box(lat, radius_miles)
+    sql = f"""
+        WITH near AS (
             SELECT l.npi, min({_HAVERSINE}) AS miles FROM locations l
-            SEMI JOIN providers_linked k ON k.npi = l.npi
+            SEMI JOIN linked k ON k.npi = l.npi
             WHERE l.lat BETWEEN $lat - $dlat AND $lat + $dlat
               AND l.lon BETWEEN $lon - $dlon AND $lon + $dlon
               AND l.kind <> 'mailing' AND l.is_current
             GROUP BY l.npi HAVING min({_HAVERSINE}) <= $radius)
-        SELECT n.npi, n.miles, (k.evidence OR {fit_is_good}) AS good
-        FROM near n JOIN providers_linked k USING (npi)
+        SELECT n.npi, n.miles, k.good
+        FROM near n JOIN linked k USING (npi)
         JOIN providers p ON p.npi = n.npi AND p.status = 'active'
         ORDER BY n.miles, n.npi LIMIT $limit"""
     params = {

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docfinder.catalog.model import Catalog, Entry
-from docfinder.search.candidates import Candidate, Target, load_candidates, nearby_providers
+from docfinder.search.candidates import (
+    Candidate,
+    Nearby,
+    Target,
+    link_target,
+    load_candidates,
+    nearby_providers,
+)
 from docfinder.search.features import candidate_features, passing_filters, register_candidates
 from docfinder.search.scoring import Scored, explain, score_features, specialty_name
 from docfinder.search.weights import DEFAULT_WEIGHTS, RankingWeights
@@ -88,23 +95,13 @@ def run_search(
     decay = weights.travel if request.target.travel else weights.routine
     given = request.max_radius_miles
     maximum = decay.max_radius_miles if given is None else max(0.0, given)
-    nearby = nearby_providers(
-        con,
-        request.target,
-        request.lat,
-        request.lon,
-        maximum,
-        weights.max_candidates,
-        weights.good_fit,
-    )
-    if request.filters != Filters() and nearby:
-        # The radius then grows until enough good providers *that pass the filters* are in.
-        register_candidates(con, [n.npi for n in nearby], [n.miles for n in nearby])
-        passing = passing_filters(con, request.filters)
-        nearby = [n for n in nearby if n.npi in passing]
-    good_miles = [n.miles for n in nearby if n.good]
-    radius = _radius(good_miles, decay.start_radius_miles, maximum, weights)
-    inside = [n for n in nearby if n.miles <= radius]
+    link_target(con, request.target, weights.good_fit)
+    radius = min(decay.start_radius_miles, maximum)
+    while True:
+        inside = _nearby(con, request, radius, weights)
+        if radius >= maximum or sum(n.good for n in inside) >= weights.enough_good_candidates:
+            break
+        radius = min(maximum, radius * weights.radius_growth)
     notes: list[str] = []
     if radius > decay.start_radius_miles:
         notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")
@@ -124,14 +121,15 @@ def run_search(
     return SearchOutcome(results, len(inside), radius, notes)
 
 
-def _radius(good_miles: list[float], start: float, maximum: float, w: RankingWeights) -> float:
-    """The first radius of start, start x growth, ... that holds enough good providers."""
-    radius = min(start, maximum)
-    while radius < maximum:
-        if sum(1 for m in good_miles if m <= radius) >= w.enough_good_candidates:
-            break
-        radius = min(maximum, radius * w.radius_growth)
-    return radius
+def _nearby(con: Any, request: SearchRequest, radius: float, w: RankingWeights) -> list[Nearby]:
+    """The linked providers within the radius (at most `max_candidates`, nearest first) that
+    pass the request's filters."""
+    nearby = nearby_providers(con, request.lat, request.lon, radius, w.max_candidates)
+    if request.filters == Filters() or not nearby:
+        return nearby
+    register_candidates(con, [n.npi for n in nearby], [n.miles for n in nearby])
+    passing = passing_filters(con, request.filters)
+    return [n for n in nearby if n.npi in passing]
 
 
 def result_json(rank: int, s: Scored, explain: bool) -> dict[str, Any]:
