@@ -244,3 +244,70 @@ def _understanding(db: str, con: Any) -> tuple[Matcher, PlaceIndex]:
         _UNDERSTANDING.clear()
         _UNDERSTANDING[key] = (Matcher.from_store(con), PlaceIndex.from_store(con))
     return _UNDERSTANDING[key]
+
+
+# --- for the web site and its static export ---------------------------------------------------
+
+
+def query_tools(db: str) -> tuple[Matcher, PlaceIndex]:
+    """The matcher and place index `search` uses for a store (cached while the file is unchanged);
+    the web app's autocomplete and URLs read them so that they agree with the search."""
+    with open_store(db).connect() as con:
+        return _understanding(db, con)
+
+
+def coordinates(db: str, npis: list[int]) -> list[dict[str, Any]]:
+    """Current, geocoded locations of these NPIs (address line, ZIP, point) and whether each is
+    an organisation (entity type): for maps and structured data."""
+    if not npis:
+        return []
+    with open_store(db).connect() as con:
+        return _rows(
+            con,
+            """SELECT DISTINCT l.npi, upper(l.address_1) AS address_1, l.zip5, l.lat, l.lon,
+                      p.entity_type
+               FROM locations l LEFT JOIN providers p USING (npi)
+               WHERE list_contains(?, l.npi) AND l.kind <> 'mailing' AND l.is_current IS NOT false
+                 AND l.lat IS NOT NULL AND l.lon IS NOT NULL""",
+            [npis],
+        )
+
+
+def provider_cities(db: str) -> list[dict[str, Any]]:
+    """Cities with current practice locations, with how many providers practise in each."""
+    with open_store(db).connect() as con:
+        return _rows(
+            con,
+            """SELECT state, upper(city) AS city, count(DISTINCT npi) AS providers
+               FROM locations WHERE kind <> 'mailing' AND is_current IS NOT false
+                 AND city IS NOT NULL AND state IS NOT NULL AND lat IS NOT NULL
+               GROUP BY ALL ORDER BY providers DESC, state, city""",
+        )
+
+
+def store_version(db: str) -> str:
+    """A token that changes whenever the store file is replaced (for HTTP ETags)."""
+    stat = Path(db).stat()
+    return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+
+
+_LISTED = """FROM providers p WHERE p.status = 'active' AND EXISTS (
+    SELECT 1 FROM locations l WHERE l.npi = p.npi AND l.kind <> 'mailing'
+      AND l.is_current IS NOT false AND l.lat IS NOT NULL)"""
+
+
+def listed_providers(db: str, offset: int = 0, limit: int = 50_000) -> list[dict[str, Any]]:
+    """Active providers with a located practice address, by NPI: the doctor pages a site has."""
+    with open_store(db).connect() as con:
+        return _rows(
+            con,
+            f"""SELECT p.npi, p.entity_type, p.org_name, p.first_name, p.middle_name, p.last_name,
+                       p.last_update_date {_LISTED} ORDER BY p.npi LIMIT ? OFFSET ?""",
+            [limit, offset],
+        )
+
+
+def count_listed_providers(db: str) -> int:
+    """How many providers `listed_providers` pages through."""
+    with open_store(db).connect() as con:
+        return int(con.execute(f"SELECT count(*) {_LISTED}").fetchall()[0][0])
