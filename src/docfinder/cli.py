@@ -23,6 +23,8 @@ _COMMANDS = (
     "place",
     "parse",
     "search",
+    "serve",
+    "export",
 )
 
 

@@ -1,0 +1,111 @@
+"""The app factory: `create_app(settings)` builds one independent ASGI app (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from docfinder import __version__
+from docfinder.web import api, browse, info, pages, profile, render, sitemap
+from docfinder.web.caching import CanonicalPaths, ETags
+from docfinder.web.render import Page
+from docfinder.web.settings import WebSettings
+from docfinder.web.site import Site, site_of
+from docfinder.web.sitedata import SiteData
+
+API_DESCRIPTION = (
+    "Ranked, explained doctors for a treatment near a place, from public US data. The search "
+    "answers in the same shape as `docfinder search --json`. Errors share one body: "
+    '`{"error": {"status", "code", "message", "parameter"}}`.'
+)
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """A new app over the store `settings.db`."""
+    site = Site(settings, SiteData(settings.db), render.environment())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up and Path(settings.db).exists():
+            site.data.warm_up()
+        yield
+
+    app = FastAPI(
+        title="docfinder API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        openapi_url=f"{api.PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.site = site
+    static = resources.files("docfinder.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in (
+        api.router,
+        pages.router,
+        browse.router,
+        profile.router,
+        info.router,
+        sitemap.router,
+    ):
+        app.include_router(router)
+    app.add_api_route(f"{api.PREFIX}/docs", api_docs, include_in_schema=False)
+    app.add_exception_handler(RequestValidationError, api.validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(ETags, max_age_seconds=settings.cache_seconds)
+    app.add_middleware(CanonicalPaths)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory uvicorn's workers call: settings from DOCFINDER_* variables."""
+    return create_app(WebSettings.from_env())
+
+
+def api_docs(request: Request) -> Response:
+    """The API reference, rendered from the OpenAPI document (no external scripts)."""
+    site = site_of(request)
+    spec: dict[str, Any] = request.app.openapi()
+    page = Page(
+        "docfinder API reference",
+        "The JSON API: search, doctors, treatments, places and autocomplete.",
+        f"{api.PREFIX}/docs",
+        breadcrumbs=[("Home", "/"), ("API", f"{api.PREFIX}/docs")],
+    )
+    return site.page(request, "api_docs.html", page, spec=spec, prefix=api.PREFIX)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """404s and 405s: JSON under /api, a helpful page elsewhere."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        body = api.error_body(
+            exc.status_code,
+            "not_found" if exc.status_code == 404 else "error",
+            str(exc.detail),
+            None,
+        )
+        return JSONResponse(body, status_code=exc.status_code)
+    if exc.status_code == 404:
+        return site_of(request).not_found(request, "There is no page at this address.")
+    return Response(str(exc.detail), status_code=exc.status_code)
