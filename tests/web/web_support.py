@@ -1,0 +1,79 @@
+"""Helpers for reading the pages the tests get: JSON-LD blocks, links, the H1."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+
+class PageParser(HTMLParser):
+    """Collects the H1 text, hrefs, JSON-LD blocks, canonical link and element ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h1: list[str] = []
+        self.links: list[str] = []
+        self.assets: list[str] = []
+        self.jsonld: list[Any] = []
+        self.canonical: str | None = None
+        self.ids: set[str] = set()
+        self._in_h1 = False
+        self._in_jsonld = False
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+        if tag == "h1":
+            self._in_h1 = True
+        elif tag == "a" and a.get("href"):
+            self.links.append(str(a["href"]))
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a.get("href")
+        elif tag == "link" and a.get("href"):
+            self.assets.append(str(a["href"]))
+        elif tag == "script" and a.get("src"):
+            self.assets.append(str(a["src"]))
+        elif tag == "script" and a.get("type") == "application/ld+json":
+            self._in_jsonld = True
+            self._buffer = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._in_h1 = False
+        elif tag == "script" and self._in_jsonld:
+            self._in_jsonld = False
+            self.jsonld.append(json.loads("".join(self._buffer)))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h1:
+            self.h1.append(data)
+        if self._in_jsonld:
+            self._buffer.append(data)
+
+    @property
+    def heading(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.h1)).strip()
+
+    def types(self) -> list[str]:
+        return [str(block["@type"]) for block in self.jsonld]
+
+    def of_type(self, kind: str) -> dict[str, Any]:
+        found = [b for b in self.jsonld if b["@type"] == kind]
+        assert found, f"no {kind} JSON-LD in {self.types()}"
+        return dict(found[0])
+
+
+def parse_page(html: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def card_npis(html: str) -> list[int]:
+    """The NPIs of the result cards, in page order."""
+    return [int(n) for n in re.findall(r'<li class="card" id="npi-(\d{10})"', html)]
