@@ -42,6 +42,8 @@ for _name in _COMMANDS:
             raise
         continue
     cli.add_command(_module.command, name=_name)
+if "export" in cli.commands:  # the name for it
+    cli.add_command(cli.commands["export"], name="build-site")
 
 
 def main() -> None:
