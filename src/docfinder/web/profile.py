@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from docfinder import core
 from docfinder.errors import StoreError
+from docfinder.geo import Place
 from docfinder.geo.text import place_slug
 from docfinder.search.engine import display_name
 from docfinder.search.scoring import specialty_name
@@ -89,7 +90,7 @@ def _render(site: Site, request: Request, record: dict[str, Any], name: str, pat
         f"{title}{', ' + primary if primary else ''}: locations, specialties, Medicare volumes "
         "and hospital affiliations, each with its source and date.",
         path,
-        breadcrumbs=[("Home", "/"), ("Doctors", "/places"), (name, path)],
+        breadcrumbs=_crumbs(site, locations, name, path),
         map=any(loc["lat"] is not None for loc in locations),
         noindex=record.get("status") != "active",
     )
@@ -112,6 +113,26 @@ def _render(site: Site, request: Request, record: dict[str, Any], name: str, pat
         treatments=_treatments(site, record, locations),
         report=_report_link(site, base + path, record["npi"], name),
     )
+
+
+def _crumbs(
+    site: Site, locations: list[dict[str, Any]], name: str, path: str
+) -> list[tuple[str, str]]:
+    """Home › the city of the first practice address (when known) › the provider."""
+    crumbs = [("Home", "/")]
+    city = _city(site, locations)
+    if city is not None:
+        crumbs.append((city.name, f"/places/{city.slug}"))
+    return [*crumbs, (name, path)]
+
+
+def _city(site: Site, locations: list[dict[str, Any]]) -> Place | None:
+    for loc in locations:
+        if loc["city"] and loc["state"]:
+            city = site.data.place(place_slug(str(loc["city"]), str(loc["state"])))
+            if city is not None:
+                return city
+    return None
 
 
 def grouped_locations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -161,12 +182,7 @@ def _treatments(
     for r in record["drugs"]:
         for e in site.data.entries_for_drug(str(r["generic_name"])):
             found.setdefault(e.slug, e.name)
-    city = None
-    for loc in locations:
-        if loc["city"] and loc["state"]:
-            city = site.data.place(place_slug(str(loc["city"]), str(loc["state"])))
-            if city is not None:
-                break
+    city = _city(site, locations)
     return [
         (name, results_path(slug, city.slug) if city else f"/treatments/{slug}")
         for slug, name in sorted(found.items(), key=lambda kv: kv[1])

@@ -71,11 +71,26 @@ def cards(site: Site, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 **r,
                 "url": doctor_path(int(r["npi"]), r["name"]),
+                "other_locations": distinct_others(r),
                 "organization": bool(rows) and rows[0]["entity_type"] == "O",
                 "lat": point["lat"] if point else None,
                 "lon": point["lon"] if point else None,
             }
         )
+    return out
+
+
+def distinct_others(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Other locations once each: sources spell one address in different cases."""
+    shown = str(result["address"]).upper()
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for other in result["other_locations"]:
+        key = (str(other["address"] or "").upper(), str(other["zip"] or ""))
+        if key in seen or (key[1] == result["zip"] and shown.startswith(key[0])):
+            continue
+        seen.add(key)
+        out.append(other)
     return out
 
 
