@@ -6,9 +6,6 @@ place and under the same lock, as tests/ranking's `generated` fixture, so a run 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from web_support import build_once
 
 from docfinder.generate import generate
 from docfinder.ingest import run_ingest
@@ -26,21 +24,6 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 from fastapi.testclient import TestClient  # noqa: E402
 
 NEAR_UKIAH = {"lat": 39.15, "lon": -123.21}
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _run_root(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    root = tmp_path_factory.getbasetemp()
-    return root.parent if hasattr(request.config, "workerinput") else root
 
 
 @dataclass(frozen=True)
@@ -54,19 +37,17 @@ def demo_store(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> DemoStore:
     """The generated Ukiah region, ingested once per run (shared with tests/ranking)."""
-    root = _run_root(tmp_path_factory, request) / "ranking"
-    root.mkdir(exist_ok=True)
-    with _exclusive(root / "generated.lock"):
-        done = root / "generated.json"
-        if not done.exists():
-            folder = root / "generated"
-            files = folder / "files"
-            generate(files, region="ukiah", seed=7)
-            db = folder / "generated.duckdb"
-            reports = run_ingest(str(db), sorted(files.glob("*.csv")))
-            assert all(r.status == "loaded" for r in reports), reports
-            done.write_text(json.dumps({"folder": str(files), "db": str(db)}))
-        built: dict[str, Any] = json.loads(done.read_text())
+
+    def build(folder: Path) -> dict[str, Any]:
+        files = folder / "files"
+        generate(files, region="ukiah", seed=7)
+        db = folder / "generated.duckdb"
+        reports = run_ingest(str(db), sorted(files.glob("*.csv")))
+        assert all(r.status == "loaded" for r in reports), reports
+        return {"folder": str(files), "db": str(db)}
+
+    # tests/ranking's `generated` fixture builds the same store under this name and lock.
+    built = build_once(tmp_path_factory, request, "generated", build, group="ranking")
     return DemoStore(Path(built["db"]), Path(built["folder"]))
 
 

@@ -19,11 +19,27 @@ from docfinder.web.sitedata import NEAR_ME, What
 RELATED_LIMIT = 6
 
 
+SMALL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+)
+
+
+def headline(name: str) -> str:
+    """A name in headline case ("Mohs surgery" → "Mohs Surgery"); acronyms and small words
+    after the first are kept as written ("CT scan of the chest" → "CT Scan of the Chest")."""
+    words = name.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        keep = any(c.isupper() for c in word[1:]) or (i and word.lower() in SMALL_WORDS)
+        out.append(word if keep else word[:1].upper() + word[1:])
+    return " ".join(out)
+
+
 def heading(what: What, place: Place | None) -> str:
     """The H1 and title: "Best Doctor List Near You for Metastasectomy in Ukiah, CA"."""
     if place is None:
-        return f"Best Doctor List Near You for {what.name}"
-    return f"Best Doctor List Near You for {what.name} in {place.name}"
+        return f"Best Doctor List Near You for {headline(what.name)}"
+    return f"Best Doctor List Near You for {headline(what.name)} in {place.name}"
 
 
 def run_search(
