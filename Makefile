@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := demo
 DEMO_DB := $(DEMO)/docfinder.duckdb
 
-.PHONY: install demo test lint typecheck check clean
+.PHONY: install demo site test lint typecheck check clean
 
 $(BIN)/docfinder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: install
 	$(BIN)/docfinder ingest --db $(DEMO_DB) $(DEMO)/data/*.csv
 	$(BIN)/docfinder search --db $(DEMO_DB) "metastasectomy in Ukia" --limit 5
 	$(BIN)/docfinder search --db $(DEMO_DB) "best psoriasis doctors near me" --lat 39.15 --lon -123.21 --limit 5
+
+# The web site on the demo store (built first when missing); prints the URL to open.
+site: install
+	test -f $(DEMO_DB) || $(MAKE) demo
+	$(BIN)/docfinder serve --db $(DEMO_DB)
 
 test: install
 	$(BIN)/pytest -n 2 -q

@@ -49,7 +49,8 @@ def command(
     if tile_url is not None:
         os.environ["DOCFINDER_TILE_URL"] = tile_url
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    click.echo(f"docfinder: serving {location} at http://{shown}:{port}/", err=True)
+    click.echo(f"docfinder: serving {location}", err=True)
+    click.echo(f"  open http://{shown}:{port}/  (API: http://{shown}:{port}/api/v1/docs)", err=True)
     uvicorn.run(
         "docfinder.web.app:create_app_from_env",
         factory=True,

@@ -87,15 +87,13 @@ class SiteData:
     def treatments(self) -> list[Entry]:
         return sorted(self.catalog, key=lambda e: e.name.casefold())
 
-    def what_for_search(self, slug: str, name: str) -> What | None:
+    def what_for_search(self, slug: str, name: str = "") -> What | None:
         """The page of a search's what: a catalog slug or "specialty:<code>"."""
-        if slug.startswith("specialty:"):
-            code = slug.removeprefix("specialty:")
-            return next(
-                (w for w in self.specialties.values() if w.specialty and w.specialty.code == code),
-                None,
-            )
-        return self.what(slug)
+        if not slug.startswith("specialty:"):
+            return self.what(slug)
+        code = slug.removeprefix("specialty:")
+        found = (w for w in self.specialties.values() if w.specialty and w.specialty.code == code)
+        return next(found, None)
 
     def search_text(self, what: What) -> str:
         """Text the search reads as exactly this what (some specialty names read as a
