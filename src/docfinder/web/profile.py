@@ -25,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 _DOCTOR_PATH = re.compile(r"^(\d{10})(?:-.*)?$")
 DRUGS_SHOWN = 25
+PROCEDURES_SHOWN = 60  # rows, newest year first; the API lists them all
 DATASETS = {
     "nppes": "NPPES NPI Registry",
     "nppes_pl": "NPPES secondary practice locations",
@@ -106,7 +107,8 @@ def _render(site: Site, request: Request, record: dict[str, Any], name: str, pat
         source=source_text,
         specialties=specialties,
         locations=locations,
-        procedures=_procedures(site, record["procedures"]),
+        procedures=_procedures(site, record["procedures"][:PROCEDURES_SHOWN]),
+        procedures_more=max(0, len(record["procedures"]) - PROCEDURES_SHOWN),
         drugs=record["drugs"][:DRUGS_SHOWN],
         drugs_more=max(0, len(record["drugs"]) - DRUGS_SHOWN),
         charts=_charts(record),
