@@ -127,6 +127,8 @@ def test_etag_and_cache_control(client: TestClient) -> None:
         assert again.headers["etag"] == etag
         changed = client.get(url, headers={"If-None-Match": '"other"'})
         assert changed.status_code == 200
+    head = client.head("/best-doctors/psoriasis/ukiah-ca")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
     error = client.get("/api/v1/search", params={"q": "x", "limit": "0"})
     assert "etag" not in error.headers and error.headers["cache-control"] == "no-store"
 
