@@ -38,6 +38,7 @@ STATIC_PAGES = (
 _LINK = re.compile(r'<a ([^>]*?)href="(/[^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL)
 _DOCTOR_LINK = re.compile(r'href="(/doctors/\d{10}-[a-z0-9-]+)"')
 ORIGIN = "http://export.invalid"
+CONCURRENT_PAGES = 4
 
 
 @dataclass
@@ -142,16 +143,16 @@ async def _export(
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url=ORIGIN) as client:
         doctors: dict[str, None] = {}
-        for path in results:
-            html = await _fetch(client, path, report)
-            if html is not None:
-                doctors.update(dict.fromkeys(_DOCTOR_LINK.findall(html)))
-                exported.update(doctors)
-                _write(report, path, keep_exported_links(html, exported))
-        for path in [*pages, *doctors]:
-            html = await _fetch(client, path, report)
-            if html is not None:
-                _write(report, path, keep_exported_links(html, exported))
+        for batch in _batches(results):
+            for path, html in zip(batch, await _fetch_all(client, batch, report), strict=True):
+                if html is not None:
+                    doctors.update(dict.fromkeys(_DOCTOR_LINK.findall(html)))
+                    exported.update(doctors)
+                    _write(report, path, keep_exported_links(html, exported))
+        for batch in _batches([*pages, *doctors]):
+            for path, html in zip(batch, await _fetch_all(client, batch, report), strict=True):
+                if html is not None:
+                    _write(report, path, keep_exported_links(html, exported))
         missing = await client.get("/this-page-does-not-exist")
         _write(report, "/404.html", keep_exported_links(missing.text, exported), count=False)
     failed = {path for path, _ in report.failed}
@@ -169,6 +170,18 @@ def _unlink_failed(report: ExportReport, paths: list[str], exported: set[str]) -
             fixed = keep_exported_links(text, exported)
             if fixed != text:
                 target.write_text(fixed, "utf-8")
+
+
+def _batches(paths: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(paths), CONCURRENT_PAGES):
+        yield paths[start : start + CONCURRENT_PAGES]
+
+
+async def _fetch_all(
+    client: httpx.AsyncClient, paths: list[str], report: ExportReport
+) -> list[str | None]:
+    """Pages rendered side by side: store queries run in the app's worker threads."""
+    return list(await asyncio.gather(*(_fetch(client, p, report) for p in paths)))
 
 
 async def _fetch(client: httpx.AsyncClient, path: str, report: ExportReport) -> str | None:
