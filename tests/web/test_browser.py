@@ -137,6 +137,11 @@ def test_use_my_location_granted(browser: Any, server: str) -> None:
 def test_near_me_refused_falls_back_to_the_typed_place(browser: Any, server: str) -> None:
     context = browser.new_context()  # no permission: the browser refuses the position
     page = context.new_page()
+    page.goto(server + "/")
+    page.locator("#home-what").fill("psoriasis")
+    page.get_by_role("button", name="Use my location").click()
+    page.wait_for_function("document.querySelector('[data-status]').textContent.includes('not')")
+    assert page.evaluate("document.activeElement.id") == "home-where"
     page.goto(server + "/best-doctors/psoriasis/near-me")
     status = page.locator("[data-status]").first
     status.wait_for(state="visible")

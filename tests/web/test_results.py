@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from web_support import card_npis, parse_page
 
 from docfinder import core
+from docfinder.catalog.loader import load_catalog
 from docfinder.search.engine import Filters
 from docfinder.web import WebSettings
 
@@ -167,5 +168,8 @@ def test_search_form_goes_to_the_canonical_page(client: TestClient) -> None:
     assert nowhere.headers["location"] == "/best-doctors/psoriasis/near-me"
     kept = client.get("/search", params={"what": "psoriasis", "where": "Ukiah", "sort": "distance"})
     assert kept.headers["location"] == "/best-doctors/psoriasis/ukiah-ca?sort=distance"
+    code = client.get("/search", params={"what": "32480", "where": "Ukiah, CA"})  # billed here
+    slug = code.headers["location"].split("/")[2]
+    assert "32480" in [p.code for p in load_catalog()[slug].procedures]
     unknown = client.get("/search", params={"what": "zzzqqq xxyz"})
     assert unknown.status_code == 404 and "Nothing we know matches" in unknown.text

@@ -88,12 +88,26 @@ class SiteData:
         return sorted(self.catalog, key=lambda e: e.name.casefold())
 
     def what_for_search(self, slug: str, name: str = "") -> What | None:
-        """The page of a search's what: a catalog slug or "specialty:<code>"."""
+        """The page of a search's what: a catalog slug, "specialty:<code>", or a billing or
+        ICD-10-CM code's catalog entry (17311 is Mohs surgery; L40.0 is psoriasis)."""
+        kind, _, code = slug.partition(":")
+        if kind in ("code", "icd10"):
+            listing = [
+                e
+                for e in self.catalog
+                if code in (e.icd10 if kind == "icd10" else tuple(p.code for p in e.procedures))
+            ]
+            best = max(listing, key=lambda e: self._code_weight(e, code), default=None)
+            return self.what(best.slug) if best else None
         if not slug.startswith("specialty:"):
             return self.what(slug)
         code = slug.removeprefix("specialty:")
         found = (w for w in self.specialties.values() if w.specialty and w.specialty.code == code)
         return next(found, None)
+
+    @staticmethod
+    def _code_weight(entry: Entry, code: str) -> float:
+        return max((p.weight for p in entry.procedures if p.code == code), default=1.0)
 
     def search_text(self, what: What) -> str:
         """Text the search reads as exactly this what (some specialty names read as a
