@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from docfinder.geo import Place
 from docfinder.search.query import parse
 from docfinder.web import params, results, seo
 from docfinder.web.render import Page
@@ -112,16 +113,21 @@ def search(request: Request) -> Response:
         if not found:
             message = f"We could not find the place “{where_text}”. Try a city and state, or a ZIP."
             return _home(site, request, 404, message, what=what_text, where=where_text)
-        place = found[0].place
-        if place.kind == "coordinates":
-            point = (place.lat, place.lon)
-        elif place.kind != "near_me":
-            return _redirect(results_path(what.slug, place.slug), keep)
-    elif parsed.where is not None and parsed.where.kind not in ("near_me", "coordinates"):
-        return _redirect(results_path(what.slug, parsed.where.slug), keep)
+        return _to_place(what.slug, found[0].place, point, keep)
+    return _to_place(what.slug, parsed.where, point, keep)
+
+
+def _to_place(
+    slug: str, place: Place | None, point: tuple[float, float] | None, keep: list[tuple[str, str]]
+) -> Response:
+    """303 to the place's page; a point or "near me" goes to the near-me page."""
+    if place is not None and place.kind not in ("near_me", "coordinates"):
+        return _redirect(results_path(slug, place.slug), keep)
+    if place is not None and place.kind == "coordinates":
+        point = (place.lat, place.lon)
     if point is not None:
-        keep += [("lat", f"{point[0]:.5f}"), ("lon", f"{point[1]:.5f}")]
-    return _redirect(results_path(what.slug, NEAR_ME), keep)
+        keep = [*keep, ("lat", f"{point[0]:.5f}"), ("lon", f"{point[1]:.5f}")]
+    return _redirect(results_path(slug, NEAR_ME), keep)
 
 
 def _redirect(path: str, pairs: list[tuple[str, str]]) -> Response:
