@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from docfinder.web import WebSettings, create_app
+from docfinder.web.headers import content_security_policy
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "docfinder"
 
@@ -68,3 +69,17 @@ def test_static_assets_are_served_and_vendored_with_licences(client: TestClient)
         assert client.get(path).status_code == 200, path
     readme = (SRC / "web" / "static" / "vendor" / "README.md").read_text()
     assert "Leaflet | 1.9.4 | BSD-2-Clause" in readme
+
+
+def test_security_headers(client: TestClient) -> None:
+    headers = client.get("/best-doctors/psoriasis/ukiah-ca").headers
+    policy = headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "geolocation=(self)" in headers["permissions-policy"]
+
+
+def test_tile_server_is_allowed_by_the_policy() -> None:
+    policy = content_security_policy("https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tiles.example.org;" in policy
+    assert "img-src 'self' data:;" in content_security_policy("")

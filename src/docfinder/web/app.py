@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from docfinder import __version__
 from docfinder.web import api, browse, info, pages, profile, render, sitemap
 from docfinder.web.caching import CanonicalPaths, ETags, HeadRequests
+from docfinder.web.headers import SecurityHeaders
 from docfinder.web.render import Page
 from docfinder.web.settings import WebSettings
 from docfinder.web.site import Site, site_of
@@ -73,6 +74,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(ETags, max_age_seconds=settings.cache_seconds)
+    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)
     app.add_middleware(CanonicalPaths)
     app.add_middleware(HeadRequests)
     return app
