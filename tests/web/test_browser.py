@@ -245,6 +245,16 @@ def _first_doctor_path(page: Any, server: str) -> str:
     return str(href)
 
 
+# Cumulative layout shift since the page started loading (Core Web Vitals: good below 0.1).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => {
+        for (const e of list.getEntries()) { if (!e.hadRecentInput) { total += e.value; } }
+    }).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(total), 300);
+})"""
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_screenshots_and_no_sideways_scroll(
     browser: Any, server: str, shots: Path, width: int
@@ -258,5 +268,7 @@ def test_screenshots_and_no_sideways_scroll(
         page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        shift = page.evaluate(LAYOUT_SHIFT)
+        assert shift < 0.1, f"{name} shifts its layout by {shift:.3f} (CLS) at {width}px"
     context.close()
     assert (shots / f"results-{width}.png").stat().st_size > 10_000

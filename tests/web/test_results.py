@@ -65,6 +65,29 @@ def test_sort_filters_and_stable_pages(client: TestClient, settings: WebSettings
     assert card_npis(women.text) == [r["npi"] for r in expected_f["results"]]
 
 
+def test_specialty_filter_offers_the_treatments_specialties(client: TestClient) -> None:
+    html = client.get(UKIAH + "?specialty=208G00000X").text
+    assert '<option value="208G00000X" selected>' in html
+    assert '<option value="2086X0206X" >' in html
+    assert card_npis(html)
+
+
+def test_routes_answer(client: TestClient) -> None:
+    assert client.get("/best-doctors/psoriasis").headers["location"] == (
+        "/best-doctors/psoriasis/near-me"
+    )
+    for path in (
+        "/specialties/no-such-doctor",
+        "/places/nowhere-zz",
+        "/treatments/x-y-z",
+        "/no/such/page",
+        "/sitemaps/nothing.xml",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/best-doctors/psoriasis/near-me?lat=39").status_code == 400
+    assert client.get("/places/UKIAH-CA").headers["location"] == "/places/ukiah-ca"
+
+
 def test_related_searches_summary_and_method_box(client: TestClient) -> None:
     page = parse_page(client.get(UKIAH).text)
     assert "/treatments/metastasectomy" in page.links

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from docfinder import core
 from docfinder.geo import Place
+from docfinder.search.scoring import specialty_name
 from docfinder.web import seo
 from docfinder.web.params import ResultOptions
 from docfinder.web.render import Page
@@ -130,6 +131,15 @@ def related(site: Site, what: What, place: Place | None) -> dict[str, list[tuple
     return {"treatments": treatments, "places": nearby}
 
 
+def specialty_choices(what: What, options: ResultOptions) -> list[tuple[str, str]]:
+    """The specialties a treatment names, for the filter (a typed code stays a choice)."""
+    named = sorted(what.entry.specialties, key=lambda s: -s.weight) if what.entry else []
+    codes = [s.code for s in named]
+    if options.specialty and options.specialty not in codes:
+        codes.append(options.specialty)
+    return [(code, specialty_name(code)) for code in codes]
+
+
 def page_links(options: ResultOptions, total: int, size: int) -> dict[str, Any]:
     pages = max(1, math.ceil(total / size))
     return {
@@ -179,6 +189,7 @@ def results_page(
         options=options,
         paging=page_links(options, int(result["query"]["total"]), size),
         related=related(site, what, place),
+        specialty_choices=specialty_choices(what, options),
         debug=debug,
         analysis=_analysis(site, what, place) if debug else None,
         base_path=base_path,
