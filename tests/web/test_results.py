@@ -86,6 +86,8 @@ def test_routes_answer(client: TestClient) -> None:
         assert client.get(path).status_code == 404, path
     assert client.get("/best-doctors/psoriasis/near-me?lat=39").status_code == 400
     assert client.get("/places/UKIAH-CA").headers["location"] == "/places/ukiah-ca"
+    beyond = client.get(UKIAH + "?page=500")
+    assert beyond.status_code == 404 and f'href="{UKIAH}"' in beyond.text
 
 
 def test_related_searches_summary_and_method_box(client: TestClient) -> None:

@@ -18,6 +18,7 @@ from docfinder.web.sitedata import What
 router = APIRouter(include_in_schema=False)
 
 POPULAR_PLACES = 12
+CITIES_PER_STATE = 40  # on /places; a state's own page lists them all
 SECTION_TITLES = {
     "what_it_is": "What it is",
     "when_needed": "When it is needed",
@@ -142,7 +143,8 @@ def places(request: Request) -> Response:
         "/places",
         breadcrumbs=[("Home", "/"), ("Places", "/places")],
     )
-    return site.page(request, "places.html", page, states=site.data.states())
+    states = site.data.states(per_state=CITIES_PER_STATE)
+    return site.page(request, "places.html", page, states=states, counts=site.data.city_counts())
 
 
 @router.get("/places/{slug}")

@@ -164,6 +164,14 @@ def results_page(
     except core.QueryError as exc:
         return site.not_found(request, str(exc))
     base_path = results_path(what.slug, place.slug if place else NEAR_ME)
+    pages = page_links(options, int(result["query"]["total"]), site.settings.page_size)["pages"]
+    if options.page > pages:
+        return site.not_found(
+            request,
+            f"This list has {pages} page{'s' * (pages > 1)}, not {options.page}.",
+            places=[("The first page", base_path)],
+            links_title="Instead",
+        )
     title = heading(what, place)
     found = cards(site, result["results"])
     size = site.settings.page_size

@@ -45,6 +45,7 @@ class Site:
         page = Page("Not found", message, request.url.path, noindex=True)
         context.setdefault("suggestions", [])
         context.setdefault("places", [])
+        context.setdefault("links_title", "Places with a similar name")
         return self.page(request, "not_found.html", page, 404, message=message, **context)
 
     def bad_request(self, request: Request, parameter: str, message: str) -> HTMLResponse:

@@ -170,12 +170,22 @@ class SiteData:
         ordered = sorted(found, key=lambda s: (-counts[s], s))
         return [City(found[s], counts[s]) for s in ordered]
 
-    def states(self) -> dict[str, list[City]]:
-        """Cities by state code, states and cities in alphabetical order."""
+    def states(self, per_state: int | None = None) -> dict[str, list[City]]:
+        """Cities by state code (at most `per_state`, those with most doctors), states and
+        cities in alphabetical order."""
         by_state: dict[str, list[City]] = defaultdict(list)
-        for city in self.cities():
+        for city in self.cities():  # most doctors first
             by_state[city.place.state or "?"].append(city)
-        return {s: sorted(by_state[s], key=lambda c: c.place.name) for s in sorted(by_state)}
+        return {
+            s: sorted(by_state[s][:per_state], key=lambda c: c.place.name) for s in sorted(by_state)
+        }
+
+    def city_counts(self) -> dict[str, int]:
+        """How many cities with doctors each state has."""
+        counts: dict[str, int] = defaultdict(int)
+        for city in self.cities():
+            counts[city.place.state or "?"] += 1
+        return dict(counts)
 
     def nearby(self, lat: float, lon: float, limit: int, exclude: str = "") -> list[City]:
         """The nearest cities with doctors to a point."""
