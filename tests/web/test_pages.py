@@ -127,6 +127,7 @@ def test_sitemaps_list_the_pages(client: TestClient) -> None:
     assert "https://docfinder.test/treatments/metastasectomy" in urls
     assert "https://docfinder.test/places/ukiah-ca" in urls
     doctors = [u for u in urls if "/doctors/" in u]
+    assert "<lastmod>" in client.get("/sitemaps/doctors-1.xml").text
     assert len(doctors) == core.count_listed_providers(client.app.state.site.db)
     sample = doctors[0].removeprefix("https://docfinder.test")
     assert client.get(sample).status_code == 200

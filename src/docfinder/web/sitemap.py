@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter
@@ -48,17 +48,22 @@ def result_paths(site: Site, cities: int = RESULT_CITIES) -> list[str]:
     return [results_path(w, p) for p in places for w in whats]
 
 
-def doctor_paths(site: Site, offset: int, limit: int) -> Iterator[str]:
+def doctor_paths(site: Site, offset: int, limit: int) -> Iterator[tuple[str, str | None]]:
+    """Doctor pages with the date their registry record was last updated (the lastmod)."""
     for row in core.listed_providers(site.db, offset, limit):
-        yield doctor_path(int(row["npi"]), display_name(row))
+        updated = row["last_update_date"]
+        yield doctor_path(int(row["npi"]), display_name(row)), str(updated) if updated else None
 
 
-def _urlset(base: str, paths: Iterator[str] | list[str]) -> str:
+def _urlset(base: str, paths: Iterable[str | tuple[str, str | None]]) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"<url><loc>{escape(base + p)}</loc></url>" for p in paths]
+    for item in paths:
+        path, lastmod = item if isinstance(item, tuple) else (item, None)
+        modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{escape(base + path)}</loc>{modified}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
