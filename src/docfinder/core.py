@@ -286,8 +286,11 @@ def provider_cities(db: str) -> list[dict[str, Any]]:
 
 
 def store_version(db: str) -> str:
-    """A token that changes whenever the store file is replaced (for HTTP ETags)."""
-    stat = Path(db).stat()
+    """A token that changes whenever the store file is replaced (caches of the web app)."""
+    path = Path(db)
+    if not path.exists():
+        raise StoreError(f"no store at {db}; load data first with `docfinder ingest FILE...`")
+    stat = path.stat()
     return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
 
 

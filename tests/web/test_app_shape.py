@@ -83,3 +83,13 @@ def test_tile_server_is_allowed_by_the_policy() -> None:
     policy = content_security_policy("https://{s}.tiles.example.org/{z}/{x}/{y}.png")
     assert "img-src 'self' data: https://*.tiles.example.org;" in policy
     assert "img-src 'self' data:;" in content_security_policy("")
+
+
+def test_a_missing_store_is_a_503_that_says_so(tmp_path: Path) -> None:
+    settings = WebSettings(db=str(tmp_path / "gone.duckdb"), tile_url="")
+    with TestClient(create_app(settings)) as client:
+        for path in ("/", "/best-doctors/psoriasis/ukiah-ca", "/places", "/sitemap.xml"):
+            page = client.get(path)
+            assert page.status_code == 503 and "no store at" in page.text, path
+        api = client.get("/api/v1/search", params={"q": "psoriasis", "near": "Ukiah"})
+        assert api.status_code == 503 and api.json()["error"]["code"] == "store_unavailable"

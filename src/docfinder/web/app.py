@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from docfinder import __version__
+from docfinder.errors import StoreError
 from docfinder.web import api, browse, info, pages, profile, render, sitemap
 from docfinder.web.caching import CanonicalPaths, ETags, HeadRequests
 from docfinder.web.headers import SecurityHeaders
@@ -66,6 +67,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.add_api_route(f"{api.PREFIX}/docs", api_docs, include_in_schema=False)
     app.add_exception_handler(RequestValidationError, api.validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(StoreError, _store_error)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -96,6 +98,16 @@ def api_docs(request: Request) -> Response:
         breadcrumbs=[("Home", "/"), ("API", f"{api.PREFIX}/docs")],
     )
     return site.page(request, "api_docs.html", page, spec=spec, prefix=api.PREFIX)
+
+
+async def _store_error(request: Request, exc: Exception) -> Response:
+    """No store, or one that cannot be read: 503 saying so (JSON under /api)."""
+    message = str(exc)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(api.error_body(503, "store_unavailable", message, None), 503)
+    page = Page("Data unavailable", message, request.url.path, noindex=True)
+    site = site_of(request)
+    return site.page(request, "bad_request.html", page, 503, parameter=None, message=message)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
