@@ -24,6 +24,7 @@ def test_treatment_page(client: TestClient) -> None:
     page = parse_page(response.text)
     assert page.heading == "Metastasectomy"
     assert "What it is" in response.text and "Questions to ask your doctor" in response.text
+    assert "lung metastases surgery" in response.text and "metastectomy" not in response.text
     assert page.of_type("MedicalProcedure")["name"] == "Metastasectomy"
     assert "BreadcrumbList" in page.types()
     assert "/treatments/lung-metastases" in page.links

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from fastapi import APIRouter
+from rapidfuzz import fuzz
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -18,6 +19,7 @@ from docfinder.web.sitedata import What
 router = APIRouter(include_in_schema=False)
 
 POPULAR_PLACES = 12
+MISSPELLING_SIMILARITY = 80  # rapidfuzz ratio from which a synonym reads as a misspelling
 CITIES_PER_STATE = 40  # on /places; a state's own page lists them all
 SECTION_TITLES = {
     "what_it_is": "What it is",
@@ -76,9 +78,23 @@ def treatment(request: Request, slug: str) -> Response:
         entry=entry,
         sections=[(SECTION_TITLES[n], t) for n, t in entry.explanation.sections() if t],
         specialties=specialties,
+        searched_as=searched_as(entry.name, entry.synonyms),
         related=site.data.related(entry),
         cities=site.data.cities()[:POPULAR_PLACES],
     )
+
+
+def searched_as(name: str, phrases: tuple[str, ...], limit: int = 6) -> list[str]:
+    """Phrases people search this by, without the misspellings the catalog also lists
+    ("metastectomy") and without the name inside a longer phrase ("psoriasis doctor")."""
+    name = name.casefold()
+    shown = []
+    for phrase in phrases:
+        folded = phrase.casefold()
+        if name in folded or fuzz.ratio(folded, name) >= MISSPELLING_SIMILARITY:
+            continue
+        shown.append(phrase)
+    return shown[:limit]
 
 
 def _specialty_slug(site: Site, code: str) -> str | None:
@@ -124,7 +140,7 @@ def specialty(request: Request, slug: str) -> Response:
         "specialty.html",
         page,
         what=what,
-        lay=[p for p in what.specialty.phrases[1:] if p.lower() != what.name.lower()][:12],
+        lay=searched_as(what.name, what.specialty.phrases[1:], limit=12),
         entries=site.data.entries_for_specialty(what.specialty.code)[:30],
         cities=site.data.cities()[:POPULAR_PLACES],
     )

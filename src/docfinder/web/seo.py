@@ -88,8 +88,6 @@ def treatment(entry: Entry, url: str) -> dict[str, Any]:
         "name": entry.name,
         "description": entry.summary,
     }
-    if entry.synonyms:
-        node["alternateName"] = list(entry.synonyms[:5])
     if entry.icd10:
         node["code"] = [
             {"@type": "MedicalCode", "codeValue": code, "codingSystem": "ICD-10-CM"}
