@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -105,11 +106,23 @@ def miles_text(miles: float | None) -> str:
     return f"{miles:.0f} mile{'' if round(miles) == 1 else 's'}"
 
 
+_WORD = re.compile(r"(?<![0-9a-z])[a-z]+")
+_SMALL = frozenset({"of", "and", "the", "at", "for", "in", "on"})
+
+
 def title_case(text: str | None) -> str:
-    """Registry capitals (UKIAH) as a person writes them (Ukiah); mixed case is kept."""
+    """Registry capitals as a person writes them ("WINSTON-SALEM" → "Winston-Salem",
+    "123 3RD ST" → "123 3rd St"); text already in mixed case is kept."""
     if not text:
         return ""
-    return text.title() if text.isupper() else text
+    if not text.isupper():
+        return text
+
+    def word(found: re.Match[str]) -> str:
+        small = found.start() > 0 and found.group(0) in _SMALL
+        return found.group(0) if small else found.group(0).capitalize()
+
+    return _WORD.sub(word, text.lower())
 
 
 def as_of_text(value: date | str | int | None) -> str:
