@@ -6,12 +6,14 @@ at 360 and 1280 px go to $DOCFINDER_SCREENSHOTS, else to this run's temporary fo
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import pytest
 import uvicorn
 
 from docfinder.web import WebSettings, create_app
+from docfinder.web.export import export_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -272,3 +275,44 @@ def test_screenshots_and_no_sideways_scroll(
         assert shift < 0.1, f"{name} shifts its layout by {shift:.3f} (CLS) at {width}px"
     context.close()
     assert (shots / f"results-{width}.png").stat().st_size > 10_000
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def static_site(settings: WebSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An export served by a plain static file server, as any static host would."""
+    out = tmp_path_factory.mktemp("static-site")
+    export_site(settings, out, treatments="psoriasis", places="ukiah-ca,santa-rosa-ca")
+    handler = functools.partial(QuietFiles, directory=str(out))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    thread.join(timeout=10)
+
+
+def test_static_export_near_me_goes_to_the_nearest_place(browser: Any, static_site: str) -> None:
+    context = browser.new_context(geolocation=UKIAH, permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(static_site + "/best-doctors/psoriasis/near-me/")
+    page.wait_for_url(re.compile(r"/best-doctors/psoriasis/ukiah-ca/?$"))
+    assert page.locator("h1").inner_text() == "Best Doctor List Near You for Psoriasis in Ukiah, CA"
+    assert page.locator("li.card").count() > 0
+    assert page.locator("#map .leaflet-marker-icon").count() > 0
+    page.locator("li.card h2 a").first.click()
+    page.wait_for_url(re.compile(r"/doctors/\d{10}-"))
+    context.close()
+
+
+def test_static_export_near_me_refused(browser: Any, static_site: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(static_site + "/best-doctors/psoriasis/near-me/")
+    page.wait_for_function("document.querySelector('[data-status]').textContent.includes('Pick')")
+    assert page.evaluate("document.activeElement.tagName") == "A"
+    context.close()

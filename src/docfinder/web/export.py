@@ -13,6 +13,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,7 @@ from docfinder.errors import InputError
 from docfinder.web.app import create_app
 from docfinder.web.settings import WebSettings
 from docfinder.web.site import Site, results_path
-from docfinder.web.sitedata import SiteData
+from docfinder.web.sitedata import NEAR_ME, SiteData
 
 STATIC_PAGES = (
     "/",
@@ -120,7 +121,9 @@ def export_site(
     report = ExportReport(outdir)
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(_export(app, site, whats, place_slugs, report))
+    # A thread of its own: the caller may already run an event loop (a notebook, a test).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _export(app, site, whats, place_slugs, report)).result()
     _copy_assets(outdir)
     report.seconds = time.perf_counter() - started
     return report
@@ -131,6 +134,8 @@ def _planned(site: Site, whats: list[str], places: list[str]) -> tuple[list[str]
     pages += [f"/treatments/{w}" for w in whats if site.data.catalog.get(w)]
     pages += [f"/specialties/{w}" for w in whats if w in site.data.specialties]
     pages += [f"/places/{p}" for p in places]
+    # With JavaScript, a static near-me page goes to the nearest exported place.
+    pages += [results_path(w, NEAR_ME) for w in whats]
     results = [results_path(w, p) for p in places for w in whats]
     return pages, results
 

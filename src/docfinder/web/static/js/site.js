@@ -129,6 +129,34 @@
     });
   }
 
+  /* --- a static site's near-me page: go to the nearest place that has a page --------------- */
+  function setUpNearest() {
+    var box = document.querySelector("[data-nearest]");
+    var button = document.querySelector("[data-locate-nearest]");
+    if (!box || !button || !navigator.geolocation) { return; }
+    var status = document.querySelector("[data-status]");
+    function go() {
+      if (status) { status.textContent = "Finding your location…"; }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var best = null, bestD = Infinity;
+        Array.prototype.forEach.call(box.querySelectorAll("a[data-lat]"), function (a) {
+          var dLat = Number(a.getAttribute("data-lat")) - pos.coords.latitude;
+          var dLon = (Number(a.getAttribute("data-lon")) - pos.coords.longitude) * Math.cos(pos.coords.latitude * Math.PI / 180);
+          var d = dLat * dLat + dLon * dLon;
+          if (d < bestD) { bestD = d; best = a; }
+        });
+        if (best) { window.location.href = best.href; }
+      }, function () {
+        if (status) { status.textContent = "We could not use your location (permission refused or unavailable). Pick a place below."; }
+        var first = box.querySelector("a");
+        if (first) { first.focus(); }
+      }, { timeout: 10000, maximumAge: 600000 });
+    }
+    button.hidden = false;
+    button.addEventListener("click", go);
+    go();
+  }
+
   /* --- live results: filters apply as they change, without a full reload ------------------ */
   function setUpLive() {
     var form = document.querySelector("form[data-live]");
@@ -196,6 +224,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpForms();
+    setUpNearest();
     setUpLive();
     if (window.L) { drawMap(); } else { window.addEventListener("load", drawMap); }
   });
