@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
@@ -17,18 +18,18 @@ from docfinder.web.sitedata import NEAR_ME, What
 
 router = APIRouter(include_in_schema=False)
 
-HOME_TREATMENTS = 12
 HOME_PLACES = 12
-FILTER_KEYS = (
-    "sort",
-    "radius",
-    "specialty",
-    "entity",
-    "gender",
-    "telehealth",
-    "medicare",
-    "hospital",
+# Shown on the home page: common searches across kinds (procedures, a condition, a chronic one).
+HOME_TREATMENTS = (
+    "metastasectomy",
+    "mohs-surgery",
+    "psoriasis",
+    "knee-replacement",
+    "cataract-surgery",
+    "diabetes",
 )
+# The results options the search form passes on (all but the page).
+FILTER_KEYS = tuple(f.name for f in fields(params.ResultOptions) if f.name != "page")
 
 
 @router.get("/")
@@ -48,17 +49,7 @@ def _home(
         noindex=bool(message),
     )
     page.jsonld.append(seo.website(site.base(request), site.settings.site_name))
-    popular = [
-        site.data.what(s)
-        for s in (
-            "metastasectomy",
-            "mohs-surgery",
-            "psoriasis",
-            "knee-replacement",
-            "cataract-surgery",
-            "diabetes",
-        )
-    ]
+    popular = [site.data.what(slug) for slug in HOME_TREATMENTS]
     return site.page(
         request,
         "home.html",
@@ -66,7 +57,7 @@ def _home(
         status,
         message=message,
         form={"what": "", "where": "", **form},
-        popular=[w for w in popular if w is not None][:HOME_TREATMENTS],
+        popular=[w for w in popular if w is not None],
         cities=site.data.cities()[:HOME_PLACES],
         suggestions=form.get("suggestions", []),
     )
