@@ -164,17 +164,11 @@ def results_page(
     except core.QueryError as exc:
         return site.not_found(request, str(exc))
     base_path = results_path(what.slug, place.slug if place else NEAR_ME)
-    pages = page_links(options, int(result["query"]["total"]), site.settings.page_size)["pages"]
-    if options.page > pages:
-        return site.not_found(
-            request,
-            f"This list has {pages} page{'s' * (pages > 1)}, not {options.page}.",
-            places=[("The first page", base_path)],
-            links_title="Instead",
-        )
+    paging = page_links(options, int(result["query"]["total"]), site.settings.page_size)
+    if options.page > paging["pages"]:
+        return _past_the_end(site, request, paging["pages"], options.page, base_path)
     title = heading(what, place)
     found = cards(site, result["results"])
-    size = site.settings.page_size
     canonical = base_path + (f"?page={options.page}" if options.page > 1 else "")
     page = Page(
         title=title,
@@ -195,13 +189,20 @@ def results_page(
         result=result,
         cards=found,
         options=options,
-        paging=page_links(options, int(result["query"]["total"]), size),
+        paging=paging,
         related=related(site, what, place),
         specialty_choices=specialty_choices(what, options),
         debug=debug,
         analysis=_analysis(site, what, place) if debug else None,
         base_path=base_path,
         point=point,
+    )
+
+
+def _past_the_end(site: Site, request: Request, pages: int, asked: int, path: str) -> Response:
+    message = f"This list has {pages} page{'s' * (pages > 1)}, not {asked}."
+    return site.not_found(
+        request, message, places=[("The first page", path)], links_title="Instead"
     )
 
 
