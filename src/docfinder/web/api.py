@@ -56,21 +56,27 @@ def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=300, description="What, and maybe where.")],
     near: Annotated[str | None, Query(max_length=200, description="Place: city, ZIP…")] = None,
-    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
-    lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
-    radius_miles: Annotated[float | None, Query(gt=0, le=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 10,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    lat: Annotated[
+        float | None, Query(ge=-90, le=90, description="Your latitude (near me).")
+    ] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, description="Your longitude.")] = None,
+    radius_miles: Annotated[
+        float | None, Query(gt=0, le=500, description="Look no further.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Results per page.")] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000, description="Results to skip.")] = 0,
     sort: Literal["best", "distance", "experience"] = "best",
     specialty: Annotated[
         str | None, Query(max_length=10, description="NUCC code or prefix")
     ] = None,
     entity: Literal["individual", "organization"] | None = None,
     gender: Literal["F", "M"] | None = None,
-    telehealth: bool | None = None,
-    accepts_medicare: bool | None = None,
-    hospital: Annotated[str | None, Query(max_length=100)] = None,
-    explain: bool = False,
+    telehealth: Annotated[bool | None, Query(description="Offers telehealth.")] = None,
+    accepts_medicare: Annotated[
+        bool | None, Query(description="Accepts Medicare assignment.")
+    ] = None,
+    hospital: Annotated[str | None, Query(max_length=100, description="Name or CCN.")] = None,
+    explain: Annotated[bool, Query(description="Add each score's breakdown.")] = False,
 ) -> Response:
     if (lat is None) != (lon is None):
         missing = "lon" if lon is None else "lat"

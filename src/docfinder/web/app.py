@@ -97,7 +97,47 @@ def api_docs(request: Request) -> Response:
         f"{api.PREFIX}/docs",
         breadcrumbs=[("Home", "/"), ("API", f"{api.PREFIX}/docs")],
     )
-    return site.page(request, "api_docs.html", page, spec=spec, prefix=api.PREFIX)
+    operations = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "parameters": [_parameter(p) for p in op.get("parameters", [])],
+        }
+        for path, methods in spec["paths"].items()
+        for method, op in methods.items()
+    ]
+    return site.page(
+        request, "api_docs.html", page, spec=spec, operations=operations, prefix=api.PREFIX
+    )
+
+
+def _parameter(p: dict[str, Any]) -> dict[str, str]:
+    """One OpenAPI parameter as the reference page shows it: type, allowed values, default."""
+    schema = p.get("schema", {})
+    choices = [s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
+    first = choices[0] if choices else {}
+    allowed = [str(v) for v in first.get("enum", [])]
+    bounds = [
+        f"{k} {first[key]}"
+        for key, k in (
+            ("minimum", "≥"),
+            ("exclusiveMinimum", ">"),
+            ("maximum", "≤"),
+            ("minLength", "length ≥"),
+            ("maxLength", "length ≤"),
+        )
+        if key in first
+    ]
+    return {
+        "name": str(p["name"]),
+        "where": str(p["in"]),
+        "required": "yes" if p.get("required") else "no",
+        "type": str(first.get("type", "")),
+        "allowed": " | ".join(allowed) or ", ".join(bounds),
+        "default": "" if schema.get("default") is None else str(schema["default"]).lower(),
+        "description": str(p.get("description") or schema.get("description") or ""),
+    }
 
 
 async def _store_error(request: Request, exc: Exception) -> Response:
