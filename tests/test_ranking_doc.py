@@ -19,11 +19,13 @@ from typing import Any
 import duckdb
 import pytest
 
-from docfinder.search.candidates import Target, register_target
-from docfinder.search.features import candidate_features, register_candidates
+from docfinder.search.candidates import Target
+from docfinder.search.engine import Filters
+from docfinder.search.features import candidates_within, target_lists
 from docfinder.search.scoring import score_features
 from docfinder.search.weights import DistanceDecay, RankingWeights
 from docfinder.store.duckdb_store import schema_sql
+from docfinder.store.merge import SEARCH_TABLES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "ranking.md"
 W = RankingWeights()  # the defaults, which the page documents
@@ -271,6 +273,7 @@ def test_worked_example_2_numbers_match_the_formulas() -> None:
 # --- the same examples through the scoring code ---------------------------------------------
 
 
+ORIGIN = (39.15, -123.21)  # the searched point
 MOHS = {"207ND0101X": 1.0}  # the taxonomy every example doctor lists as primary
 
 
@@ -286,7 +289,8 @@ class Row:
 
 def _scored(rows: list[Row], target: Target) -> dict[int, dict[str, Any]]:
     """Score rows put into an empty store of docfinder's schema, by the engine's own SQL and
-    scoring: a primary taxonomy of weight 1.0, an NPPES record updated a month ago."""
+    scoring: a primary taxonomy of weight 1.0, an NPPES record updated a month ago, a practice
+    location due north of the searched point at the row's distance."""
     con = duckdb.connect()
     con.execute(schema_sql())
     updated = date.today() - timedelta(days=30)
@@ -295,6 +299,11 @@ def _scored(rows: list[Row], target: Target) -> dict[int, dict[str, Any]]:
             "INSERT INTO providers (npi, entity_type, last_update_date, status)"
             " VALUES (?, 'I', ?, 'active')",
             [r.npi, updated],
+        )
+        con.execute(
+            "INSERT INTO locations (npi, kind, zip5, lat, lon, is_current)"
+            " VALUES (?, 'practice', '95482', ?, ?, true)",
+            [r.npi, ORIGIN[0] + math.degrees(r.miles / 3958.8), ORIGIN[1]],
         )
         con.execute(
             "INSERT INTO provider_taxonomies (npi, slot, taxonomy_code, is_primary)"
@@ -314,9 +323,11 @@ def _scored(rows: list[Row], target: Target) -> dict[int, dict[str, Any]]:
                 [r.npi, "calcipotriene", year, claims],
             )
     con.execute("INSERT INTO drug_names SELECT DISTINCT generic_name FROM drug_volumes")
-    register_target(con, target)
-    register_candidates(con, [r.npi for r in rows], [r.miles for r in rows])
-    table = score_features(candidate_features(con, 39.15, -123.21, 1.0, W), target.travel, W)
+    for sql in SEARCH_TABLES:
+        con.execute(sql)
+    found = candidates_within(con, target_lists(con, target), *ORIGIN, 100.0, Filters(), W)
+    assert sorted(found.npi.tolist()) == sorted(r.npi for r in rows)
+    table = score_features(found, target.travel, W)
     return {int(npi): {"score": float(table.score[i]), **table.breakdown(i)}
             for i, npi in enumerate(table.features.npi)}  # fmt: skip
 

@@ -11,15 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docfinder.catalog.model import Catalog, Entry
-from docfinder.search.candidates import (
-    Candidate,
-    Nearby,
-    Target,
-    link_target,
-    load_candidates,
-    nearby_providers,
-)
-from docfinder.search.features import candidate_features, passing_filters, register_candidates
+from docfinder.search.candidates import Candidate, Target, load_candidates
+from docfinder.search.features import candidates_within, target_lists
 from docfinder.search.scoring import Scored, explain, score_features, specialty_name
 from docfinder.search.weights import DEFAULT_WEIGHTS, RankingWeights
 
@@ -88,48 +81,36 @@ def run_search(
 ) -> SearchOutcome:
     """Grow the radius until enough good candidates, then score, order and page.
 
-    Candidates are linked to the target and located in SQL; filters are answered in SQL;
-    every candidate inside the radius is scored from columns computed in SQL; only the page
-    shown is loaded in full, with the rows of evidence its explanations quote.
+    Each radius step is one SQL query that finds the linked candidates that pass the filters
+    and computes what their scores need; every candidate inside the final radius is scored from
+    those columns, and only the page shown is loaded in full, with the rows of evidence its
+    explanations quote.
     """
     decay = weights.travel if request.target.travel else weights.routine
     given = request.max_radius_miles
     maximum = decay.max_radius_miles if given is None else max(0.0, given)
-    link_target(con, request.target, weights.good_fit)
+    lists = target_lists(con, request.target)
     radius = min(decay.start_radius_miles, maximum)
     while True:
-        inside = _nearby(con, request, radius, weights)
-        if radius >= maximum or sum(n.good for n in inside) >= weights.enough_good_candidates:
+        found = candidates_within(
+            con, lists, request.lat, request.lon, radius, request.filters, weights
+        )
+        if radius >= maximum or int(found.good.sum()) >= weights.enough_good_candidates:
             break
         radius = min(maximum, radius * weights.radius_growth)
     notes: list[str] = []
     if radius > decay.start_radius_miles:
         notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")
-    if not inside:
-        return SearchOutcome([], 0, radius, notes)
-    register_candidates(con, [n.npi for n in inside], [n.miles for n in inside])
-    features = candidate_features(con, request.lat, request.lon, radius, weights)
-    table = score_features(features, request.target.travel, weights)
+    table = score_features(found, request.target.travel, weights)
     page = table.order(request.sort)[request.offset : request.offset + request.limit]
-    npis = [int(features.npi[i]) for i in page]
-    loaded = {c.npi: c for c in load_candidates(con, npis, request.lat, request.lon, radius)}
+    npis = [int(found.npi[i]) for i in page]
+    loaded = {c.npi: c for c in load_candidates(con, npis, lists, request.lat, request.lon, radius)}
     results = []
     for i in page:
-        candidate = loaded[int(features.npi[i])]
+        candidate = loaded[int(found.npi[i])]
         evidence = explain(candidate, request.target, request.place_name)
         results.append(Scored(candidate, float(table.score[i]), table.breakdown(int(i)), evidence))
-    return SearchOutcome(results, len(inside), radius, notes)
-
-
-def _nearby(con: Any, request: SearchRequest, radius: float, w: RankingWeights) -> list[Nearby]:
-    """The linked providers within the radius (at most `max_candidates`, nearest first) that
-    pass the request's filters."""
-    nearby = nearby_providers(con, request.lat, request.lon, radius, w.max_candidates)
-    if request.filters == Filters() or not nearby:
-        return nearby
-    register_candidates(con, [n.npi for n in nearby], [n.miles for n in nearby])
-    passing = passing_filters(con, request.filters)
-    return [n for n in nearby if n.npi in passing]
+    return SearchOutcome(results, len(found), radius, notes)
 
 
 def result_json(rank: int, s: Scored, explain: bool) -> dict[str, Any]:

@@ -1,9 +1,13 @@
-"""What the score needs of each candidate, computed in SQL for all of them at once.
+"""Candidates within a radius and what the score needs of each, in one SQL query.
 
-One row per candidate: its distance, the recency-weighted yearly volume of the target's
-procedure codes and of its drugs, its specialty fit and the inputs of data quality. The engine
-scores these columns (`scoring.score_features`) and loads the full record, with every row of
-evidence, only for the page it shows. Filters are answered here too, from the same tables.
+The query reads the radius box of `search_locations` (sorted by latitude band, so DuckDB skips
+the rest of a national table), keeps the providers linked to the target — a taxonomy the target
+lists, or rows for its procedure codes or drugs — and returns one row per provider: distance to
+its nearest location, the recency-weighted yearly volume of the target's codes and of its drugs,
+specialty fit, whether it is "good" (enough to stop the radius growing) and the inputs of data
+quality. The code, drug and taxonomy tables are sorted by code and filtered by literal lists of
+the target's codes, so only their few matching row groups are read. Filters are conditions of
+the same query.
 """
 
 from __future__ import annotations
@@ -22,18 +26,21 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-# Datasets that are one source for address confirmation: NPPES main and secondary files are
-# both what the provider reported to NPPES.
-SOURCE_FAMILY_SQL = """CASE g.dataset WHEN 'nppes' THEN 'nppes' WHEN 'nppes_pl' THEN 'nppes'
-    WHEN 'dac' THEN 'dac' WHEN 'provider_service' THEN 'claims' ELSE 'other' END"""
+HAVERSINE = """2 * 3958.8 * asin(sqrt(pow(sin(radians(l.lat - {lat}) / 2), 2)
+    + cos(radians({lat})) * cos(radians(l.lat)) * pow(sin(radians(l.lon - {lon}) / 2), 2)))"""
+
+_DRUG_MATCH = """(v.generic_name = d.name OR starts_with(v.generic_name, d.name || ' ')
+    OR starts_with(v.generic_name, d.name || '-') OR starts_with(v.generic_name, d.name || '/')
+    OR starts_with(v.generic_name, d.name || ','))"""
 
 
 @dataclass(frozen=True)
 class Features:
-    """Columns of equal length, one entry per candidate, in the order given."""
+    """Columns of equal length, one entry per candidate, nearest first."""
 
     npi: IntArray
     miles: FloatArray
+    good: BoolArray  # has claims or prescriptions; for routine care also a core specialty
     proc_yearly: FloatArray  # recency-weighted yearly volume (0 without rows)
     proc_years: IntArray  # years with rows for the target's codes
     proc_latest: IntArray  # newest such year (0 without rows)
@@ -42,105 +49,140 @@ class Features:
     drug_latest: IntArray
     fit: FloatArray  # specialty fit, 0..1
     updated_days: FloatArray  # NPPES last update as days since 1970 (NaN: unknown)
-    confirmed: BoolArray  # a ZIP two source families agree on
+    confirmed: BoolArray  # a ZIP two kinds of source agree on
     best_rating: FloatArray  # best CMS star rating of an affiliated hospital (NaN: none)
 
     def __len__(self) -> int:
         return len(self.npi)
 
-    def take(self, index: npt.NDArray[np.intp]) -> Features:
-        return Features(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
-
-
-def register_candidates(con: Any, npis: list[int], miles: list[float]) -> None:
-    """The candidates the next feature or filter query reads, in the order given."""
-    con.register(
-        "cand",
-        pa.table(
-            {
-                "npi": pa.array(npis, pa.int64()),
-                "miles": pa.array(miles, pa.float64()),
-                "pos": pa.array(range(len(npis)), pa.int64()),
-            }
-        ),
-    )
-
-
-def candidate_features(
-    con: Any, lat: float, lon: float, radius_miles: float, w: RankingWeights
-) -> Features:
-    """Features of the registered candidates (`cand`), in `cand`'s order.
-
-    Needs the target tables (`target_taxa`, `target_codes`, `target_drug_names`) registered.
-    Address confirmation looks at the current locations inside the radius box.
-    """
-    dlat, dlon = box(lat, radius_miles)
-    sql = f"""
-        WITH proc_year AS (
-            SELECT v.npi, v.data_year AS y,
-                   sum(c.weight * CASE WHEN v.beneficiaries > 0
-                       THEN (1 - {w.beneficiary_share!r}) * COALESCE(v.services, 0)
-                            + {w.beneficiary_share!r} * v.beneficiaries
-                       ELSE COALESCE(v.services, 0) END) AS amount
-            FROM procedure_volumes v JOIN target_codes c ON c.code = v.hcpcs_code
-            WHERE v.npi IN (SELECT npi FROM cand) GROUP BY 1, 2),
-        drug_year AS (
-            SELECT v.npi, v.data_year AS y, sum(d.weight * COALESCE(v.claims, 0)) AS amount
-            FROM drug_volumes v JOIN target_drug_names d ON d.name = v.generic_name
-            WHERE v.npi IN (SELECT npi FROM cand) GROUP BY 1, 2),
-        proc AS ({_recency("proc_year", w)}),
-        drug AS ({_recency("drug_year", w)}),
-        tax AS (
-            SELECT t.npi, max(w.weight * CASE WHEN t.is_primary THEN 1.0
-                                         ELSE {w.secondary_taxonomy_factor!r} END) AS fit
-            FROM provider_taxonomies t JOIN target_taxa w ON w.code = t.taxonomy_code
-            WHERE t.npi IN (SELECT npi FROM cand) GROUP BY 1),
-        billed AS ({CLAIMS_SPECIALTY_SQL}),
-        confirmed AS (
-            SELECT DISTINCT l.npi FROM locations l LEFT JOIN ingest_log g ON g.file_id = l.file_id
-            WHERE l.npi IN (SELECT npi FROM cand) AND l.kind <> 'mailing' AND l.is_current
-              AND l.lat BETWEEN {lat - dlat!r} AND {lat + dlat!r}
-              AND l.lon BETWEEN {lon - dlon!r} AND {lon + dlon!r}
-            GROUP BY l.npi, l.zip5 HAVING count(DISTINCT {SOURCE_FAMILY_SQL}) > 1),
-        rated AS (
-            SELECT a.npi, max(h.overall_rating) AS rating FROM affiliations a
-            JOIN hospitals h ON h.facility_id = a.facility_id
-            WHERE a.npi IN (SELECT npi FROM cand) AND h.overall_rating > 0 GROUP BY 1)
-        SELECT cand.npi, cand.miles,
-               COALESCE(proc.yearly, 0.0) AS proc_yearly, COALESCE(proc.years, 0) AS proc_years,
-               COALESCE(proc.latest, 0) AS proc_latest,
-               COALESCE(drug.yearly, 0.0) AS drug_yearly, COALESCE(drug.years, 0) AS drug_years,
-               COALESCE(drug.latest, 0) AS drug_latest,
-               CASE WHEN COALESCE(tax.fit, 0) > 0 THEN tax.fit
-                    WHEN COALESCE(billed.weight, 0) > 0
-                        THEN billed.weight * {w.secondary_taxonomy_factor!r}
-                    WHEN proc.npi IS NOT NULL OR drug.npi IS NOT NULL
-                        THEN {w.evidence_only_fit!r}
-                    ELSE 0.0 END AS fit,
-               CAST(date_diff('day', DATE '1970-01-01', p.last_update_date) AS DOUBLE)
-                   AS updated_days,
-               confirmed.npi IS NOT NULL AS confirmed,
-               CAST(rated.rating AS DOUBLE) AS best_rating
-        FROM cand JOIN providers p ON p.npi = cand.npi
-        LEFT JOIN proc ON proc.npi = cand.npi LEFT JOIN drug ON drug.npi = cand.npi
-        LEFT JOIN tax ON tax.npi = cand.npi LEFT JOIN billed ON billed.npi = cand.npi
-        LEFT JOIN (SELECT DISTINCT npi FROM confirmed) confirmed ON confirmed.npi = cand.npi
-        LEFT JOIN rated ON rated.npi = cand.npi
-        ORDER BY cand.pos"""
-    table = con.sql(sql).to_arrow_table()
-    dtype = _DTYPES.get
-    columns = {f.name: _column(table, f.name, dtype(f.name, np.float64)) for f in fields(Features)}
-    return Features(**columns)
-
 
 _DTYPES: dict[str, Any] = {
     "npi": np.int64,
+    "good": np.bool_,
     "proc_years": np.int64,
     "proc_latest": np.int64,
     "drug_years": np.int64,
     "drug_latest": np.int64,
     "confirmed": np.bool_,
 }
+
+
+@dataclass(frozen=True)
+class TargetLists:
+    """A target's codes, drug names as Part D spells them, and taxonomies, with weights."""
+
+    taxonomies: dict[str, float]
+    procedures: dict[str, float]
+    drug_names: dict[str, float]  # Part D generic names the target's drugs match
+    travel: bool
+
+
+def target_lists(con: Any, target: Any) -> TargetLists:
+    """The target's lists, its drugs resolved against the store's distinct Part D names (any
+    salt, suffix or combination: "adalimumab" matches "adalimumab-aaty")."""
+    names: dict[str, float] = {}
+    if target.drugs:
+        con.register(
+            "target_drugs",
+            pa.table({"name": list(target.drugs), "weight": list(target.drugs.values())}),
+        )
+        rows = con.execute(
+            f"""SELECT v.generic_name, max(d.weight) FROM drug_names v
+                JOIN target_drugs d ON {_DRUG_MATCH} GROUP BY 1 ORDER BY 1"""
+        ).fetchall()
+        names = {str(name): float(weight) for name, weight in rows}
+    return TargetLists(dict(target.specialties), dict(target.procedures), names, target.travel)
+
+
+def candidates_within(
+    con: Any,
+    lists: TargetLists,
+    lat: float,
+    lon: float,
+    radius_miles: float,
+    filters: Any,
+    w: RankingWeights,
+) -> Features:
+    """The linked active providers whose nearest current location lies within the radius and
+    that pass the filters: at most `max_candidates`, nearest first (NPI breaks ties)."""
+    dlat, dlon = box(lat, radius_miles)
+    distance = HAVERSINE.format(lat=repr(float(lat)), lon=repr(float(lon)))
+    share, factor = w.beneficiary_share, w.secondary_taxonomy_factor
+    good_fit = "false" if lists.travel else f"COALESCE(tax.best, 0) >= {w.good_fit!r}"
+    where, params = _filter_sql(filters)
+    inside = f"""l.lat BETWEEN {lat - dlat!r} AND {lat + dlat!r}
+        AND l.lon BETWEEN {lon - dlon!r} AND {lon + dlon!r}"""
+    codes = " OR ".join(
+        f"(l.kind = '{kind}' AND l.code IN ({literals(listed)}))"
+        for kind, listed in (
+            ("t", lists.taxonomies),
+            ("p", lists.procedures),
+            ("d", lists.drug_names),
+        )
+        if listed
+    )
+    # The providers linked to the target within the radius, with the facts filters and scores
+    # need: only the target's codes' rows inside the radius box are read.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE near AS
+        SELECT npi, min(d) AS miles, any_value(entity_type) AS entity_type,
+               any_value(gender) AS gender, any_value(telehealth) AS telehealth,
+               any_value(accepts_assignment) AS accepts_assignment,
+               any_value(last_update_date) AS last_update_date, any_value(confirmed) AS confirmed,
+               any_value(best_rating) AS best_rating, any_value(billed_type) AS billed_type
+        FROM (SELECT l.*, {distance} AS d FROM code_locations l
+              WHERE {inside} AND ({codes or "false"}))
+        WHERE d <= {float(radius_miles)!r} GROUP BY npi""")
+    sql = f"""
+        WITH tax AS (
+            SELECT t.npi, max(w.weight * CASE WHEN t.is_primary THEN 1.0 ELSE {factor!r} END)
+                       AS fit, max(w.weight) AS best
+            FROM provider_taxonomies t JOIN ({values(lists.taxonomies)}) w(code, weight)
+                ON w.code = t.taxonomy_code
+            WHERE t.taxonomy_code IN ({literals(lists.taxonomies)})
+              AND t.npi IN (SELECT npi FROM near) GROUP BY 1),
+        proc_year AS (
+            SELECT v.npi, v.data_year AS y,
+                   sum(c.weight * CASE WHEN v.beneficiaries > 0
+                       THEN (1 - {share!r}) * COALESCE(v.services, 0) + {share!r} * v.beneficiaries
+                       ELSE COALESCE(v.services, 0) END) AS amount
+            FROM procedure_volumes v JOIN ({values(lists.procedures)}) c(code, weight)
+                ON c.code = v.hcpcs_code
+            WHERE v.hcpcs_code IN ({literals(lists.procedures)})
+              AND v.npi IN (SELECT npi FROM near) GROUP BY 1, 2),
+        drug_year AS (
+            SELECT v.npi, v.data_year AS y, sum(d.weight * COALESCE(v.claims, 0)) AS amount
+            FROM drug_volumes v JOIN ({values(lists.drug_names)}) d(name, weight)
+                ON d.name = v.generic_name
+            WHERE v.generic_name IN ({literals(lists.drug_names)})
+              AND v.npi IN (SELECT npi FROM near) GROUP BY 1, 2),
+        proc AS ({_recency("proc_year", w)}),
+        drug AS ({_recency("drug_year", w)}),
+        billed AS ({_billed_weight(lists)})
+        SELECT near.npi, near.miles,
+               proc.npi IS NOT NULL OR drug.npi IS NOT NULL OR {good_fit} AS good,
+               COALESCE(proc.yearly, 0.0) AS proc_yearly, COALESCE(proc.years, 0) AS proc_years,
+               COALESCE(proc.latest, 0) AS proc_latest,
+               COALESCE(drug.yearly, 0.0) AS drug_yearly, COALESCE(drug.years, 0) AS drug_years,
+               COALESCE(drug.latest, 0) AS drug_latest,
+               CASE WHEN COALESCE(tax.fit, 0) > 0 THEN tax.fit
+                    WHEN COALESCE(billed.weight, 0) > 0 THEN billed.weight * {factor!r}
+                    WHEN proc.npi IS NOT NULL OR drug.npi IS NOT NULL
+                        THEN {w.evidence_only_fit!r}
+                    ELSE 0.0 END AS fit,
+               CAST(date_diff('day', DATE '1970-01-01', near.last_update_date) AS DOUBLE)
+                   AS updated_days,
+               COALESCE(near.confirmed, false) AS confirmed,
+               CAST(near.best_rating AS DOUBLE) AS best_rating
+        FROM near
+        LEFT JOIN tax ON tax.npi = near.npi
+        LEFT JOIN proc ON proc.npi = near.npi LEFT JOIN drug ON drug.npi = near.npi
+        LEFT JOIN billed ON billed.billed_type = near.billed_type
+        WHERE {where}
+        ORDER BY near.miles, near.npi LIMIT {int(w.max_candidates)}"""
+    table = con.sql(sql, params=params).to_arrow_table()
+    dtype = _DTYPES.get
+    columns = {f.name: _column(table, f.name, dtype(f.name, np.float64)) for f in fields(Features)}
+    return Features(**columns)
 
 
 def _recency(years_table: str, w: RankingWeights) -> str:
@@ -153,6 +195,88 @@ def _recency(years_table: str, w: RankingWeights) -> str:
         GROUP BY npi"""
 
 
+# NUCC codes by name, from the taxonomy file and the CMS crosswalk: how a specialty billed
+# under ("Dermatology", "Physician/Dermatology") is read as taxonomies.
+_BILLED_CODES = """SELECT lower(COALESCE(specialization, classification)) AS name, code
+        FROM taxonomy
+    UNION SELECT lower(regexp_replace(medicare_desc, '^Physician/|\\s*\\(.*\\)$', '', 'g')),
+                 taxonomy_code FROM specialty_crosswalk WHERE taxonomy_code IS NOT NULL"""
+
+
+def _billed_weight(lists: TargetLists) -> str:
+    """The target weight of each billed specialty name that maps to one of its taxonomies:
+    fit for providers who are in the claims files but list no matching taxonomy in NPPES."""
+    return f"""SELECT b.billed_type, n.weight FROM
+            (SELECT DISTINCT billed_type FROM near WHERE billed_type IS NOT NULL) b
+        JOIN (SELECT names.name, max(w.weight) AS weight FROM ({_BILLED_CODES}) names
+              JOIN ({values(lists.taxonomies)}) w(code, weight) ON w.code = names.code
+              GROUP BY names.name) n ON n.name = lower(b.billed_type)"""
+
+
+def billed_codes(con: Any, billed_type: str) -> list[str]:
+    """The NUCC codes a billed specialty name maps to."""
+    rows = con.execute(
+        f"SELECT DISTINCT code FROM ({_BILLED_CODES}) WHERE name = lower(?) ORDER BY 1",
+        [billed_type],
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _filter_sql(filters: Any) -> tuple[str, list[Any]]:
+    """SQL conditions on `near` (one row per candidate) for the filters that are set."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if filters.specialty is not None:
+        prefix = str(filters.specialty)
+        # The range lets DuckDB skip the row groups of other codes (the table is sorted by code).
+        conditions.append(
+            """(near.npi IN (SELECT t.npi FROM provider_taxonomies t
+                    WHERE t.taxonomy_code BETWEEN ? AND ? AND starts_with(t.taxonomy_code, ?))
+                OR lower(near.billed_type) IN (SELECT name FROM ("""
+            + _BILLED_CODES
+            + """) WHERE starts_with(code, ?)))"""
+        )
+        params += [prefix, prefix + "~", prefix, prefix]
+    if filters.entity is not None:
+        conditions.append("(COALESCE(near.entity_type = 'O', false) = ?)")
+        params.append(filters.entity == "organization")
+    if filters.gender is not None:
+        conditions.append("near.gender = ?")
+        params.append(filters.gender)
+    if filters.telehealth is not None:
+        conditions.append("near.telehealth = ?")
+        params.append(filters.telehealth)
+    if filters.accepts_medicare_assignment is not None:
+        conditions.append("near.accepts_assignment = ?")
+        params.append(filters.accepts_medicare_assignment)
+    if filters.hospital is not None:
+        conditions.append(
+            """near.npi IN (SELECT a.npi FROM affiliations a
+                LEFT JOIN hospitals h ON h.facility_id = a.facility_id
+                WHERE a.facility_id = ?
+                   OR contains(lower(COALESCE(h.name, a.hospital_name, '')), lower(?)))"""
+        )
+        params += [filters.hospital, filters.hospital]
+    return " AND ".join(conditions) or "true", params
+
+
+def literals(values: dict[str, float]) -> str:
+    """A SQL list of quoted strings (NULL when empty: matches nothing)."""
+    if not values:
+        return "NULL"
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def values(weights: dict[str, float]) -> str:
+    """A VALUES list of (text, weight); one row of NULLs when empty (joins to nothing)."""
+    if not weights:
+        return "SELECT NULL::VARCHAR, NULL::DOUBLE"
+    rows = ", ".join(
+        "('" + str(k).replace("'", "''") + f"', {float(v)!r})" for k, v in weights.items()
+    )
+    return f"VALUES {rows}"
+
+
 def _column(table: pa.Table, name: str, dtype: Any) -> Any:
     """A column as a numpy array; NULL doubles become NaN (the other columns have none)."""
     return np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=dtype)
@@ -163,63 +287,3 @@ def box(lat: float, radius_miles: float) -> tuple[float, float]:
     dlat = radius_miles / 69.0
     dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
     return dlat, dlon
-
-
-# The specialty a provider billed Medicare under, mapped to NUCC codes by name and by the CMS
-# crosswalk: fit for providers who are in the claims files but not in NPPES.
-CLAIMS_SPECIALTY_SQL = """WITH latest AS (
-        SELECT s.npi, s.provider_type, s.data_year, s.dataset FROM source_providers s
-        WHERE s.npi IN (SELECT npi FROM cand) AND s.provider_type IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY s.npi ORDER BY s.data_year DESC NULLS LAST) = 1),
-    names AS (
-        SELECT lower(COALESCE(specialization, classification)) AS name, code FROM taxonomy
-        UNION SELECT lower(regexp_replace(medicare_desc, '^Physician/|\\s*\\(.*\\)$', '', 'g')),
-                     taxonomy_code FROM specialty_crosswalk WHERE taxonomy_code IS NOT NULL)
-    SELECT l.npi, l.provider_type, l.data_year, l.dataset, max(w.weight) AS weight,
-           list(DISTINCT n.code) FILTER (n.code IS NOT NULL) AS codes
-    FROM latest l LEFT JOIN names n ON n.name = lower(l.provider_type)
-    LEFT JOIN target_taxa w ON w.code = n.code GROUP BY ALL"""
-
-
-def passing_filters(con: Any, filters: Any) -> set[int]:
-    """The registered candidates (`cand`) that pass every filter that is set."""
-    conditions: list[str] = []
-    params: list[Any] = []
-    if filters.specialty is not None:
-        conditions.append(
-            """(EXISTS (SELECT 1 FROM provider_taxonomies t WHERE t.npi = p.npi
-                    AND starts_with(t.taxonomy_code, ?))
-                OR EXISTS (SELECT 1 FROM billed b, unnest(b.codes) AS u(code)
-                    WHERE b.npi = p.npi AND starts_with(u.code, ?)))"""
-        )
-        params += [filters.specialty, filters.specialty]
-    if filters.entity is not None:
-        conditions.append("((p.entity_type = 'O') = ?)")
-        params.append(filters.entity == "organization")
-    if filters.gender is not None:
-        conditions.append(
-            """COALESCE(NULLIF(p.sex, ''), (SELECT any_value(c.gender) FROM clinicians c
-                WHERE c.npi = p.npi)) = ?"""
-        )
-        params.append(filters.gender)
-    for column, value in (
-        ("telehealth", filters.telehealth),
-        ("accepts_assignment", filters.accepts_medicare_assignment),
-    ):
-        if value is not None:
-            conditions.append(
-                f"EXISTS (SELECT 1 FROM clinicians c WHERE c.npi = p.npi AND c.{column} = ?)"
-            )
-            params.append(value)
-    if filters.hospital is not None:
-        conditions.append(
-            """EXISTS (SELECT 1 FROM affiliations a
-                LEFT JOIN hospitals h ON h.facility_id = a.facility_id
-                WHERE a.npi = p.npi AND (a.facility_id = ?
-                    OR contains(lower(COALESCE(h.name, a.hospital_name, '')), lower(?))))"""
-        )
-        params += [filters.hospital, filters.hospital]
-    where = " AND ".join(conditions) or "true"
-    sql = f"""WITH billed AS ({CLAIMS_SPECIALTY_SQL})
-        SELECT p.npi FROM providers p WHERE p.npi IN (SELECT npi FROM cand) AND {where}"""
-    return {int(row[0]) for row in con.execute(sql, params).fetchall()}

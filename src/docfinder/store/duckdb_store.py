@@ -23,7 +23,13 @@ import duckdb
 from docfinder.errors import StoreError
 from docfinder.store import default_geo
 from docfinder.store.macros import MACROS
-from docfinder.store.merge import FINALIZE, STAGED_TABLES, all_merge_statements, sort_statements
+from docfinder.store.merge import (
+    FINALIZE,
+    SEARCH_TABLES,
+    STAGED_TABLES,
+    all_merge_statements,
+    sort_statements,
+)
 
 SCHEMA_VERSION = "1"
 BUILD_MEMORY = os.environ.get("DOCFINDER_BUILD_MEMORY", "4GB")
@@ -123,7 +129,7 @@ class DuckDBBuilder:
 
     def finalize(self) -> None:
         self.con.begin()
-        for sql in [*FINALIZE, *sort_statements()]:
+        for sql in [*FINALIZE, *sort_statements(), *SEARCH_TABLES]:
             self.execute(sql)
         self.con.commit()
 

@@ -232,3 +232,79 @@ def sort_statements() -> list[str]:
             f"ALTER TABLE {table}_sorted RENAME TO {table}",
         ]
     return statements
+
+
+# What searches read, rebuilt from the other tables after every load (derived, never merged):
+#
+# search_locations: one row per current, located practice address of an active provider, with
+#   the provider's own facts beside it, sorted like `locations` (latitude band, longitude): a
+#   result page reads its providers' addresses and facts from one radius box.
+# code_locations: one row per (taxonomy, procedure code or Part D drug) x provider x place,
+#   sorted by code, then latitude band: a search reads only the rows of its target's codes
+#   inside its radius box, with the facts that filters and scores need beside them.
+SEARCH_TABLES = [
+    # Per-provider facts first, each its own table, so no one statement holds them all in memory.
+    """CREATE OR REPLACE TABLE facts_confirmed AS
+    WITH loc AS (
+        SELECT l.npi, l.zip5, CASE g.dataset WHEN 'nppes_pl' THEN 'nppes'
+                   WHEN 'provider_service' THEN 'claims' ELSE g.dataset END AS family
+        FROM locations l LEFT JOIN ingest_log g ON g.file_id = l.file_id
+        WHERE l.kind <> 'mailing' AND l.is_current AND l.lat IS NOT NULL)
+    -- A ZIP that two kinds of source agree on (NPPES practice and secondary locations are one).
+    SELECT DISTINCT npi FROM loc GROUP BY npi, zip5 HAVING count(DISTINCT family) > 1""",
+    """CREATE OR REPLACE TABLE facts_clinician AS
+    SELECT npi, any_value(gender) FILTER (gender IS NOT NULL AND gender <> '') AS gender,
+           bool_or(telehealth) AS telehealth, bool_or(accepts_assignment) AS accepts_assignment
+    FROM clinicians GROUP BY npi""",
+    """CREATE OR REPLACE TABLE facts_rated AS
+    SELECT a.npi, max(h.overall_rating) AS best_rating,
+           first(COALESCE(h.name, a.hospital_name)
+                 ORDER BY h.overall_rating DESC, COALESCE(h.name, a.hospital_name))
+               AS best_hospital,
+           first(g.data_year ORDER BY h.overall_rating DESC, COALESCE(h.name, a.hospital_name))
+               AS hospital_year
+    FROM affiliations a JOIN hospitals h ON h.facility_id = a.facility_id
+    LEFT JOIN ingest_log g ON g.file_id = h.file_id
+    WHERE h.overall_rating > 0 GROUP BY a.npi""",
+    # The specialty a provider last billed Medicare (or prescribed) under, as CMS names it.
+    """CREATE OR REPLACE TABLE facts_billed AS
+    SELECT npi, arg_max(provider_type, (data_year, dataset, file_id)) AS provider_type,
+           arg_max(dataset, (data_year, dataset, file_id)) AS dataset, max(data_year) AS data_year
+    FROM source_providers WHERE provider_type IS NOT NULL GROUP BY npi""",
+    """CREATE OR REPLACE TABLE facts_primary AS
+    SELECT npi, arg_min(taxonomy_code, slot) AS taxonomy_code FROM provider_taxonomies
+    WHERE is_primary GROUP BY npi""",
+    """
+CREATE OR REPLACE TABLE search_locations AS
+SELECT l.npi, l.kind, l.address_1, l.address_2, l.city, l.state, l.zip5, l.phone, l.lat, l.lon,
+       l.geo_source, g.dataset AS source_dataset, g.data_year AS source_year, p.entity_type,
+       COALESCE(NULLIF(p.sex, ''), c.gender) AS gender, c.telehealth, c.accepts_assignment,
+       p.last_update_date, f.npi IS NOT NULL AS confirmed, r.best_rating, r.best_hospital,
+       r.hospital_year, b.provider_type AS billed_type, b.dataset AS billed_dataset,
+       b.data_year AS billed_year, t.taxonomy_code AS primary_taxonomy
+FROM locations l JOIN providers p ON p.npi = l.npi AND p.status = 'active'
+LEFT JOIN ingest_log g ON g.file_id = l.file_id
+LEFT JOIN facts_confirmed f ON f.npi = l.npi
+LEFT JOIN facts_clinician c ON c.npi = l.npi
+LEFT JOIN facts_rated r ON r.npi = l.npi
+LEFT JOIN facts_billed b ON b.npi = l.npi
+LEFT JOIN facts_primary t ON t.npi = l.npi
+WHERE l.kind <> 'mailing' AND l.is_current AND l.lat IS NOT NULL AND l.lon IS NOT NULL
+ORDER BY round(l.lat), l.lon
+""",
+    "DROP TABLE facts_confirmed; DROP TABLE facts_clinician; DROP TABLE facts_rated;"
+    " DROP TABLE facts_billed; DROP TABLE facts_primary",
+    """
+CREATE OR REPLACE TABLE code_locations AS
+WITH links AS (
+    SELECT DISTINCT 't' AS kind, taxonomy_code AS code, npi FROM provider_taxonomies
+    UNION ALL SELECT DISTINCT 'p', hcpcs_code, npi FROM procedure_volumes
+    UNION ALL SELECT DISTINCT 'd', generic_name, npi FROM drug_volumes),
+places AS (
+    SELECT DISTINCT ON (npi, lat, lon) npi, lat, lon, entity_type, gender, telehealth,
+           accepts_assignment, last_update_date, confirmed, best_rating, billed_type
+    FROM search_locations)
+SELECT k.kind, k.code, places.* FROM links k JOIN places USING (npi)
+ORDER BY k.kind, k.code, round(places.lat), places.lon
+""",
+]

@@ -102,3 +102,17 @@ CREATE TABLE IF NOT EXISTS places (
     name VARCHAR, state VARCHAR, county VARCHAR, lat DOUBLE, lon DOUBLE, population INTEGER,
     zips VARCHAR, kind VARCHAR, source VARCHAR, file_id INTEGER
 );
+-- Derived after every load (store/merge.py SEARCH_TABLES): what searches read.
+CREATE TABLE IF NOT EXISTS search_locations (
+    npi BIGINT, kind VARCHAR, address_1 VARCHAR, address_2 VARCHAR, city VARCHAR, state VARCHAR,
+    zip5 VARCHAR, phone VARCHAR, lat DOUBLE, lon DOUBLE, geo_source VARCHAR,
+    source_dataset VARCHAR, source_year SMALLINT, entity_type VARCHAR, gender VARCHAR,
+    telehealth BOOLEAN, accepts_assignment BOOLEAN, last_update_date DATE, confirmed BOOLEAN,
+    best_rating SMALLINT, best_hospital VARCHAR, hospital_year SMALLINT, billed_type VARCHAR,
+    billed_dataset VARCHAR, billed_year SMALLINT, primary_taxonomy VARCHAR
+);
+CREATE TABLE IF NOT EXISTS code_locations (
+    kind VARCHAR, code VARCHAR, npi BIGINT, lat DOUBLE, lon DOUBLE, entity_type VARCHAR,
+    gender VARCHAR, telehealth BOOLEAN, accepts_assignment BOOLEAN, last_update_date DATE,
+    confirmed BOOLEAN, best_rating SMALLINT, billed_type VARCHAR
+);
