@@ -109,6 +109,14 @@ def _pick(page: Any, field: str, typed: str, wanted: str) -> None:
     assert box.input_value() == wanted
 
 
+def _type_and_dismiss(page: Any, selector: str, text: str) -> None:
+    """Type, let the suggestions open, and close them with Escape, as a person would."""
+    box = page.locator(selector)
+    box.fill(text)
+    page.locator(f"#{box.get_attribute('aria-controls')} [role=option]").first.wait_for()
+    box.press("Escape")
+
+
 def test_autocomplete_misspelled_search_then_profile(page: Any, server: str) -> None:
     page.goto(server + "/")
     _pick(page, "what", "psoraisis", "Psoriasis")
@@ -129,7 +137,7 @@ def test_use_my_location_granted(browser: Any, server: str) -> None:
     context = browser.new_context(geolocation=UKIAH, permissions=["geolocation"])
     page = context.new_page()
     page.goto(server + "/")
-    page.locator("#home-what").fill("psoriasis")
+    _type_and_dismiss(page, "#home-what", "psoriasis")
     page.get_by_role("button", name="Use my location").click()
     page.wait_for_url(re.compile(r"/best-doctors/psoriasis/near-me\?lat=39\.15000&lon=-123\.21000"))
     assert page.locator("h1").inner_text() == "Best Doctor List Near You for Psoriasis"
@@ -141,7 +149,7 @@ def test_near_me_refused_falls_back_to_the_typed_place(browser: Any, server: str
     context = browser.new_context()  # no permission: the browser refuses the position
     page = context.new_page()
     page.goto(server + "/")
-    page.locator("#home-what").fill("psoriasis")
+    _type_and_dismiss(page, "#home-what", "psoriasis")
     page.get_by_role("button", name="Use my location").click()
     page.wait_for_function("document.querySelector('[data-status]').textContent.includes('not')")
     assert page.evaluate("document.activeElement.id") == "home-where"

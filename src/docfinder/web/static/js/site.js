@@ -29,7 +29,10 @@
     if (q.length < 2) { this.close(); return; }
     fetch(this.url + "?q=" + encodeURIComponent(q) + "&limit=8", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
-      .then(function (data) { if (seq === self.seq) { self.show(data.suggestions || []); } })
+      .then(function (data) {
+        // A late answer for a box the person has left stays closed.
+        if (seq === self.seq && document.activeElement === self.input) { self.show(data.suggestions || []); }
+      })
       .catch(function () { self.close(); });
   };
   Combo.prototype.show = function (items) {
