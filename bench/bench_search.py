@@ -85,6 +85,8 @@ def main() -> None:
     engine: dict[str, list[float]] = {"cold": [], "warm": []}
     full: dict[str, list[float]] = {"cold": [], "warm": []}
     by_density: dict[str, list[float]] = {k: [] for k in PLACES}
+    by_what: dict[str, list[float]] = {k: [] for k in WHATS}
+    by_filter: dict[str, list[float]] = {"none": [], "filtered": []}
     with open_store(args.db).connect() as con:
         for round_ in range(args.rounds + 1):
             phase = "cold" if round_ == 0 else "warm"
@@ -99,6 +101,8 @@ def main() -> None:
                 engine[phase].append(ms)
                 if phase == "warm":
                     by_density[density].append(ms)
+                    by_what[what].append(ms)
+                    by_filter["none" if filters == Filters() else "filtered"].append(ms)
     for round_ in range(args.rounds + 1):
         phase = "cold" if round_ == 0 else "warm"
         for what, _density, name, _filters in queries:
@@ -113,8 +117,11 @@ def main() -> None:
         "queries": len(queries),
         "engine_ms": {k: percentiles(v) for k, v in engine.items()},
         "engine_warm_ms_by_density": {k: percentiles(v) for k, v in by_density.items()},
+        "engine_warm_ms_by_what": {k: percentiles(v) for k, v in by_what.items()},
+        "engine_warm_ms_by_filters": {k: percentiles(v) for k, v in by_filter.items()},
         "full_call_ms": {k: percentiles(v) for k, v in full.items()},
         "machine": machine(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(report, indent=2))
     if args.out:
