@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ranking_support import haversine_miles
 
 from docfinder.cli import main
 
@@ -70,6 +71,13 @@ def _check_shape(found: dict[str, Any], explain: bool) -> None:
         assert r["credentials"] is None or isinstance(r["credentials"], str)
         assert re.fullmatch(r"\d{5}", r["zip"]) and re.fullmatch(r"[A-Z]{2}", r["state"])
         assert isinstance(r["distance_miles"], float) and r["distance_miles"] >= 0
+        # The point shown on a map is the one the distance was measured to.
+        miles = haversine_miles(where["lat"], where["lon"], r["lat"], r["lon"])
+        assert abs(miles - r["distance_miles"]) <= 0.051, (r["npi"], miles)
+        assert r["entity"] in ("individual", "organization")
+        for other in r["other_locations"]:
+            away = haversine_miles(where["lat"], where["lon"], other["lat"], other["lon"])
+            assert abs(away - other["distance_miles"]) <= 0.051 and away >= miles - 0.051
         assert isinstance(r["score"], float) and 0 <= r["score"] <= 1
         assert r["evidence"]
         for e in r["evidence"]:

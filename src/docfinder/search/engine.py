@@ -132,6 +132,9 @@ def result_json(rank: int, s: Scored, explain: bool) -> dict[str, Any]:
         "state": near["state"],
         "zip": near["zip5"],
         "phone": near["phone"],
+        "lat": near["lat"],
+        "lon": near["lon"],
+        "entity": "organization" if record.get("entity_type") == "O" else "individual",
         "distance_miles": round(float(near["miles"]), 1),
         "score": round(s.score, 4),
         "evidence": [{"text": e.text, "source": e.source, "year": e.year} for e in s.evidence],
@@ -168,6 +171,8 @@ def _other_locations(c: Candidate) -> list[dict[str, Any]]:
                 "city": loc["city"],
                 "state": loc["state"],
                 "zip": loc["zip5"],
+                "lat": loc["lat"],
+                "lon": loc["lon"],
                 "distance_miles": round(float(loc["miles"]), 1),
                 "source": loc.get("source_dataset"),
             }
