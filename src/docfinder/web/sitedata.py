@@ -52,6 +52,7 @@ class SiteData:
         self.db = db
         self._lock = threading.Lock()
         self._cities: tuple[str, list[City]] | None = None
+        self._listed: tuple[str, int] | None = None
         self._texts: dict[str, str] = {}
 
     @cached_property
@@ -169,6 +170,14 @@ class SiteData:
                 found[place.slug] = place
         ordered = sorted(found, key=lambda s: (-counts[s], s))
         return [City(found[s], counts[s]) for s in ordered]
+
+    def listed_doctors(self) -> int:
+        """How many doctor pages the store has (for the sitemap index), cached per store."""
+        version = core.store_version(self.db)
+        with self._lock:
+            if self._listed is None or self._listed[0] != version:
+                self._listed = (version, core.count_listed_providers(self.db))
+            return self._listed[1]
 
     def states(self, per_state: int | None = None) -> dict[str, list[City]]:
         """Cities by state code (at most `per_state`, those with most doctors), states and

@@ -71,7 +71,7 @@ def _urlset(base: str, paths: Iterable[str | tuple[str, str | None]]) -> str:
 def sitemap_names(site: Site) -> list[str]:
     """The child sitemaps: pages, then results and doctors in files of at most 50,000 URLs."""
     results = math.ceil(len(result_paths(site)) / URLS_PER_FILE)
-    doctors = math.ceil(core.count_listed_providers(site.db) / URLS_PER_FILE)
+    doctors = math.ceil(site.data.listed_doctors() / URLS_PER_FILE)
     return (
         ["pages"]
         + [f"results-{i + 1}" for i in range(results)]
