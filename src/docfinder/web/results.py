@@ -73,10 +73,16 @@ def run_search(
     )
 
 
-def cards(site: Site, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Results with their profile link, entity type and map point (the shown address's)."""
+def cards(site: Site, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Results with their profile link, entity type and map point (the shown address's: inside
+    the search's radius, which bounds where the store looks)."""
+    results = result["results"]
+    where = result["query"]["where"]
+    # A little beyond the radius: distances are rounded and a ZIP centroid may sit outside.
+    within = (float(where["lat"]), float(where["lon"]), float(result["query"]["radius_miles"]) + 5)
+    found = core.coordinates(site.db, [int(r["npi"]) for r in results], within)
     located: dict[int, list[dict[str, Any]]] = {}
-    for row in core.coordinates(site.db, [int(r["npi"]) for r in results]):
+    for row in found["locations"]:
         located.setdefault(int(row["npi"]), []).append(row)
     out = []
     for r in results:
@@ -89,7 +95,7 @@ def cards(site: Site, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 **r,
                 "url": doctor_path(int(r["npi"]), r["name"]),
                 "other_locations": distinct_others(r),
-                "organization": bool(rows) and rows[0]["entity_type"] == "O",
+                "organization": found["entity_types"].get(int(r["npi"])) == "O",
                 "lat": point["lat"] if point else None,
                 "lon": point["lon"] if point else None,
             }
@@ -168,7 +174,7 @@ def results_page(
     if options.page > paging["pages"]:
         return _past_the_end(site, request, paging["pages"], options.page, base_path)
     title = heading(what, place)
-    found = cards(site, result["results"])
+    found = cards(site, result)
     canonical = base_path + (f"?page={options.page}" if options.page > 1 else "")
     page = Page(
         title=title,
