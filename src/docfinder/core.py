@@ -12,7 +12,6 @@ from docfinder.catalog.loader import load_catalog
 from docfinder.catalog.matcher import Matcher
 from docfinder.errors import DocfinderError, StoreError
 from docfinder.geo import PlaceIndex
-from docfinder.geo.distance import bounding_box_miles
 from docfinder.search.engine import Filters, SearchRequest, result_json, run_search, target_for
 from docfinder.search.query import parse
 from docfinder.store import open_store
@@ -255,36 +254,6 @@ def query_tools(db: str) -> tuple[Matcher, PlaceIndex]:
     the web app's autocomplete and URLs read them so that they agree with the search."""
     with open_store(db).connect() as con:
         return _understanding(db, con)
-
-
-def coordinates(
-    db: str, npis: list[int], within: tuple[float, float, float] | None = None
-) -> dict[str, Any]:
-    """For maps and structured data: {"locations": current geocoded locations of these NPIs
-    (npi, address line, ZIP, lat, lon), "entity_types": {npi: "I" | "O"}}. `within`
-    (lat, lon, miles) keeps the locations inside that circle's box, read far faster."""
-    if not npis:
-        return {"locations": [], "entity_types": {}}
-    box, bounds = "", []
-    if within is not None:
-        box = "AND l.lat BETWEEN ? AND ? AND l.lon BETWEEN ? AND ?"
-        bounds = list(bounding_box_miles(*within))
-    with open_store(db).connect() as con:
-        located = _rows(
-            con,
-            f"""SELECT DISTINCT l.npi, upper(l.address_1) AS address_1, l.zip5, l.lat, l.lon
-                FROM locations l WHERE l.npi IN (SELECT unnest(?::BIGINT[])) {box}
-                  AND l.kind <> 'mailing' AND l.is_current IS NOT false
-                  AND l.lat IS NOT NULL AND l.lon IS NOT NULL""",
-            [npis, *bounds],
-        )
-        kinds = dict(
-            con.execute(
-                "SELECT npi, entity_type FROM providers WHERE npi IN (SELECT unnest(?::BIGINT[]))",
-                [npis],
-            ).fetchall()
-        )
-    return {"locations": located, "entity_types": kinds}
 
 
 def provider_cities(db: str) -> list[dict[str, Any]]:

@@ -73,34 +73,17 @@ def run_search(
     )
 
 
-def cards(site: Site, result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Results with their profile link, entity type and map point (the shown address's: inside
-    the search's radius, which bounds where the store looks)."""
-    results = result["results"]
-    where = result["query"]["where"]
-    # A little beyond the radius: distances are rounded and a ZIP centroid may sit outside.
-    within = (float(where["lat"]), float(where["lon"]), float(result["query"]["radius_miles"]) + 5)
-    found = core.coordinates(site.db, [int(r["npi"]) for r in results], within)
-    located: dict[int, list[dict[str, Any]]] = {}
-    for row in found["locations"]:
-        located.setdefault(int(row["npi"]), []).append(row)
-    out = []
-    for r in results:
-        rows = located.get(int(r["npi"]), [])
-        street = str(r["address"]).upper()
-        same = [x for x in rows if x["zip5"] == r["zip"] and street.startswith(x["address_1"])]
-        point = (same or rows)[0] if rows else None
-        out.append(
-            {
-                **r,
-                "url": doctor_path(int(r["npi"]), r["name"]),
-                "other_locations": distinct_others(r),
-                "organization": found["entity_types"].get(int(r["npi"])) == "O",
-                "lat": point["lat"] if point else None,
-                "lon": point["lon"] if point else None,
-            }
-        )
-    return out
+def cards(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Results with their profile link and other locations listed once each."""
+    return [
+        {
+            **r,
+            "url": doctor_path(int(r["npi"]), r["name"]),
+            "other_locations": distinct_others(r),
+            "organization": r.get("entity") == "organization",
+        }
+        for r in result["results"]
+    ]
 
 
 def distinct_others(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -174,7 +157,7 @@ def results_page(
     if options.page > paging["pages"]:
         return _past_the_end(site, request, paging["pages"], options.page, base_path)
     title = heading(what, place)
-    found = cards(site, result)
+    found = cards(result)
     canonical = base_path + (f"?page={options.page}" if options.page > 1 else "")
     page = Page(
         title=title,
