@@ -129,9 +129,13 @@ class DuckDBBuilder:
 
     def finalize(self) -> None:
         self.con.begin()
-        for sql in [*FINALIZE, *sort_statements(), *SEARCH_TABLES]:
+        for sql in [*FINALIZE, *sort_statements()]:
             self.execute(sql)
         self.con.commit()
+        # Derived tables, each in its own transaction: held in one with the rest, a national
+        # build runs out of memory. The build copy is swapped in only after all of them.
+        for sql in SEARCH_TABLES:
+            self.execute(sql)
 
     def _one(self, sql: str) -> Any:
         return self.query(sql)[0][0]
