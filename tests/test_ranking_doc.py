@@ -21,7 +21,7 @@ import pytest
 
 from docfinder.search.candidates import Target
 from docfinder.search.engine import Filters
-from docfinder.search.features import candidates_within, target_lists
+from docfinder.search.features import candidate_features, locate, target_lists
 from docfinder.search.scoring import score_features
 from docfinder.search.weights import DistanceDecay, RankingWeights
 from docfinder.store.duckdb_store import schema_sql
@@ -325,7 +325,9 @@ def _scored(rows: list[Row], target: Target) -> dict[int, dict[str, Any]]:
     con.execute("INSERT INTO drug_names SELECT DISTINCT generic_name FROM drug_volumes")
     for sql in SEARCH_TABLES:
         con.execute(sql)
-    found = candidates_within(con, target_lists(con, target), *ORIGIN, 100.0, Filters(), W)
+    lists = target_lists(con, target)
+    locate(con, lists, *ORIGIN, 100.0, Filters(), W)
+    found = candidate_features(con, lists, 100.0, W)
     assert sorted(found.npi.tolist()) == sorted(r.npi for r in rows)
     table = score_features(found, target.travel, W)
     return {int(npi): {"score": float(table.score[i]), **table.breakdown(i)}

@@ -127,7 +127,10 @@ def load_candidates(
             WHERE v.generic_name IN ({literals(lists.drug_names)}) AND v.npi IN ({wanted})
             ORDER BY v.npi, v.data_year DESC, v.claims DESC""",
     }
+    listed = {"taxonomies": codes, "procedures": lists.procedures, "drugs": lists.drug_names}
     for name, sql in evidence.items():
+        if not listed[name]:
+            continue
         grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in _rows(con, sql):
             grouped[int(row["npi"])].append(row)

@@ -12,7 +12,7 @@ from typing import Any
 
 from docfinder.catalog.model import Catalog, Entry
 from docfinder.search.candidates import Candidate, Target, load_candidates
-from docfinder.search.features import candidates_within, target_lists
+from docfinder.search.features import candidate_features, locate, target_lists
 from docfinder.search.scoring import Scored, explain, score_features, specialty_name
 from docfinder.search.weights import DEFAULT_WEIGHTS, RankingWeights
 
@@ -90,14 +90,17 @@ def run_search(
     given = request.max_radius_miles
     maximum = decay.max_radius_miles if given is None else max(0.0, given)
     lists = target_lists(con, request.target)
-    radius = min(decay.start_radius_miles, maximum)
-    while True:
-        found = candidates_within(
-            con, lists, request.lat, request.lon, radius, request.filters, weights
-        )
-        if radius >= maximum or int(found.good.sum()) >= weights.enough_good_candidates:
-            break
-        radius = min(maximum, radius * weights.radius_growth)
+    start = min(decay.start_radius_miles, maximum)
+    where = (con, lists, request.lat, request.lon)
+    located = locate(*where, start, request.filters, weights)
+    radius = start
+    if start < maximum and not located.enough(start, weights):
+        # Not enough good candidates close by: look out to the maximum once, then take the
+        # first radius of start, start x growth, ... that holds enough.
+        located = locate(*where, maximum, request.filters, weights)
+        while radius < maximum and not located.enough(radius, weights):
+            radius = min(maximum, radius * weights.radius_growth)
+    found = candidate_features(con, lists, radius, weights)
     notes: list[str] = []
     if radius > decay.start_radius_miles:
         notes.append(f"Searched out to {radius:.0f} miles to find enough doctors.")

@@ -94,7 +94,21 @@ def target_lists(con: Any, target: Any) -> TargetLists:
     return TargetLists(dict(target.specialties), dict(target.procedures), names, target.travel)
 
 
-def candidates_within(
+@dataclass(frozen=True)
+class Located:
+    """The linked providers that pass the filters within a radius, nearest first."""
+
+    miles: FloatArray
+    good: BoolArray  # has claims or prescriptions; for routine care also a core specialty
+
+    def enough(self, radius: float, w: RankingWeights) -> bool:
+        """Whether the nearest `max_candidates` hold enough good ones within the radius."""
+        nearest = slice(0, int(w.max_candidates))
+        inside = self.miles[nearest] <= radius
+        return int((self.good[nearest] & inside).sum()) >= w.enough_good_candidates
+
+
+def locate(
     con: Any,
     lists: TargetLists,
     lat: float,
@@ -102,13 +116,16 @@ def candidates_within(
     radius_miles: float,
     filters: Any,
     w: RankingWeights,
-) -> Features:
+) -> Located:
     """The linked active providers whose nearest current location lies within the radius and
-    that pass the filters: at most `max_candidates`, nearest first (NPI breaks ties)."""
+    that pass the filters, into the temp table `near` with the facts scores need.
+
+    Only the rows of `code_locations` for the target's codes inside the radius box are read.
+    Good: a row for one of the target's procedure codes or drugs; for routine care also a
+    taxonomy whose weight is at least `good_fit`.
+    """
     dlat, dlon = box(lat, radius_miles)
     distance = HAVERSINE.format(lat=repr(float(lat)), lon=repr(float(lon)))
-    share, factor = w.beneficiary_share, w.secondary_taxonomy_factor
-    good_fit = "false" if lists.travel else f"COALESCE(tax.best, 0) >= {w.good_fit!r}"
     where, params = _filter_sql(filters)
     inside = f"""l.lat BETWEEN {lat - dlat!r} AND {lat + dlat!r}
         AND l.lon BETWEEN {lon - dlon!r} AND {lon + dlon!r}"""
@@ -121,25 +138,49 @@ def candidates_within(
         )
         if listed
     )
-    # The providers linked to the target within the radius, with the facts filters and scores
-    # need: only the target's codes' rows inside the radius box are read.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE near AS
-        SELECT npi, min(d) AS miles, any_value(entity_type) AS entity_type,
-               any_value(gender) AS gender, any_value(telehealth) AS telehealth,
-               any_value(accepts_assignment) AS accepts_assignment,
-               any_value(last_update_date) AS last_update_date, any_value(confirmed) AS confirmed,
-               any_value(best_rating) AS best_rating, any_value(billed_type) AS billed_type
-        FROM (SELECT l.*, {distance} AS d FROM code_locations l
-              WHERE {inside} AND ({codes or "false"}))
-        WHERE d <= {float(radius_miles)!r} GROUP BY npi""")
+    core = {c: v for c, v in lists.taxonomies.items() if v >= w.good_fit}
+    good_taxonomy = "false" if lists.travel or not core else f"code IN ({literals(core)})"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE near AS
+        SELECT * FROM (
+            SELECT npi, min(d) AS miles, bool_or(kind <> 't' OR {good_taxonomy}) AS good,
+                   any_value(entity_type) AS entity_type, any_value(gender) AS gender,
+                   any_value(telehealth) AS telehealth,
+                   any_value(accepts_assignment) AS accepts_assignment,
+                   any_value(last_update_date) AS last_update_date,
+                   any_value(confirmed) AS confirmed, any_value(best_rating) AS best_rating,
+                   any_value(billed_type) AS billed_type
+            FROM (SELECT l.*, {distance} AS d FROM code_locations l
+                  WHERE {inside} AND ({codes or "false"}))
+            WHERE d <= {float(radius_miles)!r} GROUP BY npi) near
+        WHERE {where}""",
+        params,
+    )
+    found = con.execute("SELECT miles, good FROM near ORDER BY miles, npi").fetchnumpy()
+    return Located(
+        np.asarray(found["miles"], dtype=np.float64), np.asarray(found["good"], dtype=np.bool_)
+    )
+
+
+def candidate_features(
+    con: Any, lists: TargetLists, radius_miles: float, w: RankingWeights
+) -> Features:
+    """Features of the providers `locate` found within the radius (which may be smaller than
+    the one it looked in): at most `max_candidates`, nearest first (NPI breaks ties)."""
+    share, factor = w.beneficiary_share, w.secondary_taxonomy_factor
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE chosen AS SELECT * FROM near
+        WHERE miles <= {float(radius_miles)!r} ORDER BY miles, npi
+        LIMIT {int(w.max_candidates)}"""
+    )
     sql = f"""
         WITH tax AS (
             SELECT t.npi, max(w.weight * CASE WHEN t.is_primary THEN 1.0 ELSE {factor!r} END)
-                       AS fit, max(w.weight) AS best
+                       AS fit
             FROM provider_taxonomies t JOIN ({values(lists.taxonomies)}) w(code, weight)
                 ON w.code = t.taxonomy_code
             WHERE t.taxonomy_code IN ({literals(lists.taxonomies)})
-              AND t.npi IN (SELECT npi FROM near) GROUP BY 1),
+              AND t.npi IN (SELECT npi FROM chosen) GROUP BY 1),
         proc_year AS (
             SELECT v.npi, v.data_year AS y,
                    sum(c.weight * CASE WHEN v.beneficiaries > 0
@@ -148,18 +189,18 @@ def candidates_within(
             FROM procedure_volumes v JOIN ({values(lists.procedures)}) c(code, weight)
                 ON c.code = v.hcpcs_code
             WHERE v.hcpcs_code IN ({literals(lists.procedures)})
-              AND v.npi IN (SELECT npi FROM near) GROUP BY 1, 2),
+              AND v.npi IN (SELECT npi FROM chosen) GROUP BY 1, 2),
         drug_year AS (
             SELECT v.npi, v.data_year AS y, sum(d.weight * COALESCE(v.claims, 0)) AS amount
             FROM drug_volumes v JOIN ({values(lists.drug_names)}) d(name, weight)
                 ON d.name = v.generic_name
             WHERE v.generic_name IN ({literals(lists.drug_names)})
-              AND v.npi IN (SELECT npi FROM near) GROUP BY 1, 2),
+              AND v.npi IN (SELECT npi FROM chosen) GROUP BY 1, 2),
         proc AS ({_recency("proc_year", w)}),
         drug AS ({_recency("drug_year", w)}),
         billed AS ({_billed_weight(lists)})
         SELECT near.npi, near.miles,
-               proc.npi IS NOT NULL OR drug.npi IS NOT NULL OR {good_fit} AS good,
+               near.good,
                COALESCE(proc.yearly, 0.0) AS proc_yearly, COALESCE(proc.years, 0) AS proc_years,
                COALESCE(proc.latest, 0) AS proc_latest,
                COALESCE(drug.yearly, 0.0) AS drug_yearly, COALESCE(drug.years, 0) AS drug_years,
@@ -173,13 +214,12 @@ def candidates_within(
                    AS updated_days,
                COALESCE(near.confirmed, false) AS confirmed,
                CAST(near.best_rating AS DOUBLE) AS best_rating
-        FROM near
+        FROM chosen near
         LEFT JOIN tax ON tax.npi = near.npi
         LEFT JOIN proc ON proc.npi = near.npi LEFT JOIN drug ON drug.npi = near.npi
         LEFT JOIN billed ON billed.billed_type = near.billed_type
-        WHERE {where}
-        ORDER BY near.miles, near.npi LIMIT {int(w.max_candidates)}"""
-    table = con.sql(sql, params=params).to_arrow_table()
+        ORDER BY near.miles, near.npi"""
+    table = con.sql(sql).to_arrow_table()
     dtype = _DTYPES.get
     columns = {f.name: _column(table, f.name, dtype(f.name, np.float64)) for f in fields(Features)}
     return Features(**columns)
@@ -207,7 +247,7 @@ def _billed_weight(lists: TargetLists) -> str:
     """The target weight of each billed specialty name that maps to one of its taxonomies:
     fit for providers who are in the claims files but list no matching taxonomy in NPPES."""
     return f"""SELECT b.billed_type, n.weight FROM
-            (SELECT DISTINCT billed_type FROM near WHERE billed_type IS NOT NULL) b
+            (SELECT DISTINCT billed_type FROM chosen WHERE billed_type IS NOT NULL) b
         JOIN (SELECT names.name, max(w.weight) AS weight FROM ({_BILLED_CODES}) names
               JOIN ({values(lists.taxonomies)}) w(code, weight) ON w.code = names.code
               GROUP BY names.name) n ON n.name = lower(b.billed_type)"""
