@@ -113,11 +113,14 @@ def test_a_header_only_file_loads_nothing_and_succeeds(kit, db):
 
 def test_quoted_line_breaks_stay_inside_their_cell(kit, db):
     rows = [kit.ps_row(kit.npi(i)) for i in range(3)]
-    rows[1]["HCPCS_Desc"] = "first line\nsecond line"
+    # Its own code: the store keeps one description per code and year.
+    rows[1].update(HCPCS_Cd="17312", HCPCS_Desc="first line\nsecond line")
     (report,) = kit.ingest(db, kit.claims("ml_2021.csv", rows))
     assert (report.rows_read, report.rows_loaded) == (3, 3)
-    descriptions = kit.query(db, "SELECT description FROM procedure_descriptions")
-    assert ("first line\nsecond line",) in descriptions
+    descriptions = kit.query(
+        db, "SELECT description FROM procedure_descriptions WHERE hcpcs_code = '17312'"
+    )
+    assert descriptions == [("first line\nsecond line",)]
 
 
 def test_lines_after_a_quoted_line_break_stay_physical(kit, db):

@@ -64,9 +64,10 @@ class Replace:
 
 
 def _order(table: str) -> str:
-    return (
-        "file_id" if table in ("taxonomy", "zips", "places", "procedure_descriptions") else "line"
-    )
+    if table == "procedure_descriptions":
+        # No line numbers (one row per distinct text): the same text wins on every run.
+        return "description"
+    return "file_id" if table in ("taxonomy", "zips", "places") else "line"
 
 
 _NPPES_PROVIDERS = [
