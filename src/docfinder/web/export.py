@@ -25,17 +25,8 @@ from docfinder.web.app import create_app
 from docfinder.web.settings import WebSettings
 from docfinder.web.site import Site, results_path
 from docfinder.web.sitedata import NEAR_ME, SiteData
+from docfinder.web.sitemap import STATIC_PATHS
 
-STATIC_PAGES = (
-    "/",
-    "/treatments",
-    "/specialties",
-    "/places",
-    "/how-we-rank",
-    "/data-sources",
-    "/about",
-    "/disclaimer",
-)
 _LINK = re.compile(r'<a ([^>]*?)href="(/[^"#]*)(#[^"]*)?"([^>]*)>(.*?)</a>', re.DOTALL)
 _DOCTOR_LINK = re.compile(r'href="(/doctors/\d{10}-[a-z0-9-]+)"')
 ORIGIN = "http://export.invalid"
@@ -130,7 +121,7 @@ def export_site(
 
 
 def _planned(site: Site, whats: list[str], places: list[str]) -> tuple[list[str], list[str]]:
-    pages = list(STATIC_PAGES)
+    pages = list(STATIC_PATHS)
     pages += [f"/treatments/{w}" for w in whats if site.data.catalog.get(w)]
     pages += [f"/specialties/{w}" for w in whats if w in site.data.specialties]
     pages += [f"/places/{p}" for p in places]
