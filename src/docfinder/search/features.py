@@ -1,13 +1,13 @@
-"""Candidates within a radius and what the score needs of each, in one SQL query.
+"""Candidates within a radius and what the score needs of each, in two SQL queries.
 
-The query reads the radius box of `search_locations` (sorted by latitude band, so DuckDB skips
-the rest of a national table), keeps the providers linked to the target — a taxonomy the target
-lists, or rows for its procedure codes or drugs — and returns one row per provider: distance to
-its nearest location, the recency-weighted yearly volume of the target's codes and of its drugs,
-specialty fit, whether it is "good" (enough to stop the radius growing) and the inputs of data
-quality. The code, drug and taxonomy tables are sorted by code and filtered by literal lists of
-the target's codes, so only their few matching row groups are read. Filters are conditions of
-the same query.
+`locate` reads the rows of `code_locations` for the target's codes inside the radius box (the
+table is sorted by code, then latitude band, so DuckDB skips the rest of a national table) and
+keeps, in the temp table `near`, one row per linked provider that passes the filters: distance
+to its nearest place, whether it is "good" (enough to stop the radius growing) and the facts
+filters and data quality need. `candidate_features` then computes, for the providers within the
+chosen radius only, the recency-weighted yearly volume of the target's codes and of its drugs
+and the specialty fit, from tables sorted by code and filtered by literal lists of the target's
+codes, so only their few matching row groups are read.
 """
 
 from __future__ import annotations
