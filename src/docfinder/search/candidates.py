@@ -1,6 +1,6 @@
 """The providers of a result page, read in full from a store, with the evidence behind each.
 
-Which providers are candidates, and their scores, come from `features` (one query per radius);
+Which providers are candidates, and their scores, come from `features` and `scoring`;
 this module loads only the page shown: each provider's record, its current locations within the
 radius (nearest first), the taxonomies, claims and prescriptions that link it to the target, and
 its billed specialty and best-rated hospital. Every lookup is by NPI *and* by the radius box or

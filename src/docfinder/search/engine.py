@@ -1,8 +1,8 @@
 """Search: a target and a point in, ranked and explained providers out.
 
-Stages: target (what the results must evidence) -> candidates within a radius that grows until
-enough are good -> scores -> filters -> order -> page. The caller (docfinder.core) turns text
-into the target and the point.
+Stages: target (what the results must evidence) -> candidates that pass the filters within a
+radius that grows until enough are good -> scores -> order -> page. The caller
+(docfinder.core) turns text into the target and the point.
 """
 
 from __future__ import annotations
