@@ -35,6 +35,8 @@ from docfinder.store.merge import (
 
 SCHEMA_VERSION = "1"
 BUILD_MEMORY = os.environ.get("DOCFINDER_BUILD_MEMORY", "4GB")
+# What one process may hold of a served store in memory (DuckDB's block cache and queries).
+READ_MEMORY = os.environ.get("DOCFINDER_READ_MEMORY", "2GB")
 
 
 def schema_sql() -> str:
@@ -221,6 +223,7 @@ class DuckDBStore:
             if cached is None or cached[0] != key:
                 base = duckdb.connect(":memory:")
                 base.execute("SET enable_progress_bar = false")
+                base.execute(f"SET memory_limit = '{READ_MEMORY}'")
                 base.execute("ATTACH ? AS store (READ_ONLY)", [str(self.path)])
                 cached = (key, base)
             _INSTANCES[self.path] = cached  # most recently used last
