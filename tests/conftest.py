@@ -6,14 +6,12 @@ Everything here is real: files on disk, DuckDB stores, the `docfinder` command i
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import fcntl
 import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from docfinder.generate.layouts import MUP_SERVICE_COLUMNS
 from docfinder.ingest import FileReport, run_ingest
 from docfinder.store import DuckDBStore
 from official_files import OFFICIAL_FILES
+from run_once import exclusive, run_root
 
 REPO = Path(__file__).resolve().parents[1]
 # The shared data folder sits beside the repository: ../shared/data from the project root.
@@ -274,20 +273,14 @@ def template_store(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Path:
     """An empty store (schema and default geography), built once per run and copied by `db`."""
-    root = _run_root(tmp_path_factory, request)
+    root = run_root(tmp_path_factory, request)
     path = root / "template" / "template.duckdb"
-    with _exclusive(root / "template.lock"):
+    with exclusive(root / "template.lock"):
         if not path.exists():
             path.parent.mkdir(exist_ok=True)
             with DuckDBStore(path).build():
                 pass
     return path
-
-
-def _run_root(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """A folder shared by every xdist worker of this run (and unique to the run)."""
-    root = tmp_path_factory.getbasetemp()
-    return root.parent if hasattr(request.config, "workerinput") else root
 
 
 @pytest.fixture
@@ -355,23 +348,13 @@ def shared_store(
     """Ingest every shared file once per run; xdist workers share the result through a lock."""
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    root = _run_root(tmp_path_factory, request)
-    with _exclusive(root / "shared_store.lock"):
+    root = run_root(tmp_path_factory, request)
+    with exclusive(root / "shared_store.lock"):
         result_path = root / "shared_store.json"
         if not result_path.exists():
             result_path.write_text(json.dumps(_build_shared_store(root / "shared_store")))
         result = json.loads(result_path.read_text())
     return SharedStore(Path(result["db"]), result["exit_code"], result["reports"])
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _build_shared_store(folder: Path) -> dict[str, Any]:

@@ -12,12 +12,10 @@ behaviours are built in code with `tiny` (per test) or `make_tiny` (per module).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,28 +39,13 @@ from docfinder.generate import generate
 from docfinder.ingest import run_ingest
 from docfinder.search.candidates import Target
 from docfinder.search.engine import target_for
+from run_once import build_once
 
 MOHS_GLOB = "provider_service/mup_phy_prov_svc_*_mohs_17311-17315.csv"
 TAXONOMY_GLOB = "taxonomy/*.csv"
 DERIVED_FILE = "medicare_derived/openmedicare_providers_top_procedures_2014-2023.jsonl.gz"
 PSORIASIS_CITY = ("Fresno", "CA")
 PSORIASIS_REACH_MILES = 150.0
-
-
-def _run_root(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """A folder shared by every xdist worker of this run (and unique to the run)."""
-    root = tmp_path_factory.getbasetemp()
-    return root.parent if hasattr(request.config, "workerinput") else root
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _once(
@@ -72,15 +55,7 @@ def _once(
     build: Callable[[Path], dict[str, Any]],
 ) -> dict[str, Any]:
     """Run `build(folder)` once per test run; every worker gets its JSON-able result."""
-    root = _run_root(tmp_path_factory, request) / "ranking"
-    root.mkdir(exist_ok=True)
-    with _exclusive(root / f"{name}.lock"):
-        done = root / f"{name}.json"
-        if not done.exists():
-            folder = root / name
-            folder.mkdir(exist_ok=True)
-            done.write_text(json.dumps(build(folder)))
-        return dict(json.loads(done.read_text()))
+    return build_once(tmp_path_factory, request, name, build, "ranking")
 
 
 def _loaded(reports: list[Any]) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+import run_once
 
 
 class PageParser(HTMLParser):
@@ -85,21 +85,6 @@ def card_npis(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<li class="card" id="npi-(\d{10})"', html)]
 
 
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _run_root(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    root = tmp_path_factory.getbasetemp()
-    return root.parent if hasattr(request.config, "workerinput") else root
-
-
 # ../shared/data beside the repository (tests that need it are marked shared_data).
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -112,12 +97,4 @@ def build_once(
     group: str = "web",
 ) -> dict[str, Any]:
     """Run `build(folder)` once per test run, whatever the xdist worker; return its JSON."""
-    root = _run_root(tmp_path_factory, request) / group
-    root.mkdir(exist_ok=True)
-    with _exclusive(root / f"{name}.lock"):
-        done = root / f"{name}.json"
-        if not done.exists():
-            folder = root / name
-            folder.mkdir(exist_ok=True)
-            done.write_text(json.dumps(build(folder)))
-        return dict(json.loads(done.read_text()))
+    return run_once.build_once(tmp_path_factory, request, name, build, group)
