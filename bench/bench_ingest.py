@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
+
+from common import machine
 
 
 def run_once(path: Path) -> dict[str, float]:
@@ -45,21 +45,6 @@ def run_once(path: Path) -> dict[str, float]:
             "peak_rss_mb": peak_kb / 1024,
             "store_mb": db.stat().st_size / 1e6,
         }
-
-
-def machine() -> dict[str, object]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {
-        "cores": os.cpu_count(),
-        "memory_gb": round(memory_gb, 1),
-        "python": platform.python_version(),
-        "duckdb": version("duckdb"),
-        "pyarrow": version("pyarrow"),
-        "commit": commit,
-    }
 
 
 def main() -> None:
@@ -92,7 +77,9 @@ def main() -> None:
         )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"machine": machine(), "files": results}, indent=2))
+        args.out.write_text(
+            json.dumps({"machine": machine("duckdb", "pyarrow"), "files": results}, indent=2)
+        )
 
 
 if __name__ == "__main__":

@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
+
+from common import machine, percentile
 
 from docfinder.catalog.loader import load_catalog
 from docfinder.catalog.match_specialties import curated_specialties, nucc_specialties
@@ -111,11 +110,6 @@ class Mix:
         return rng.choices(texts, weights)[0]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def timed(func: Callable[[str], object], texts: list[str]) -> dict[str, float]:
     timings_ms = []
     for text in texts:
@@ -184,7 +178,7 @@ def main() -> None:
         "parse": timed(lambda t: parse(t, matcher, places), queries),
         "seed": args.seed,
         "nucc": str(args.nucc) if args.nucc else None,
-        "machine": _machine(),
+        "machine": machine("rapidfuzz", "jellyfish"),
     }
     text = json.dumps(figures, indent=2)
     print(text)
@@ -201,16 +195,6 @@ def _with_nucc(path: Path) -> Matcher:
             for r in csv.DictReader(handle)
         ]
     return Matcher(load_catalog(), nucc_specialties(rows))
-
-
-def _machine() -> dict[str, str]:
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "rapidfuzz": version("rapidfuzz"),
-        "jellyfish": version("jellyfish"),
-    }
 
 
 if __name__ == "__main__":

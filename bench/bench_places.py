@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
+
+from common import machine, percentile
 
 from docfinder.geo import PlaceIndex, sources
 from docfinder.geo.gazetteer import Gazetteer, build
@@ -67,11 +66,6 @@ def make_queries(gazetteer: Gazetteer, count: int, seed: int) -> list[str]:
     return [rng.choices(makers, weights)[0]() for _ in range(count)]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=3000)
@@ -103,7 +97,7 @@ def main() -> None:
         "p99_ms": round(percentile(timings_ms, 0.99), 4),
         "max_ms": round(max(timings_ms), 4),
         "mean_ms": round(statistics.fmean(timings_ms), 4),
-        "machine": _machine(),
+        "machine": machine("rapidfuzz", "jellyfish"),
     }
     text = json.dumps(figures, indent=2)
     print(text)
@@ -122,16 +116,6 @@ def _index(db: Path | None) -> PlaceIndex:
         return PlaceIndex.from_store(con)
     finally:
         con.close()
-
-
-def _machine() -> dict[str, str]:
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "rapidfuzz": version("rapidfuzz"),
-        "jellyfish": version("jellyfish"),
-    }
 
 
 if __name__ == "__main__":

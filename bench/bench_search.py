@@ -13,14 +13,13 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import statistics
-import subprocess
 import time
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from common import machine, percentile
 
 from docfinder import core
 from docfinder.catalog.loader import load_catalog
@@ -48,17 +47,12 @@ FILTERS = [Filters(), Filters(gender="F"), Filters(accepts_medicare_assignment=T
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
     return {
-        "p50": round(at(0.50), 2),
-        "p95": round(at(0.95), 2),
-        "p99": round(at(0.99), 2),
-        "mean": round(statistics.mean(ordered), 2),
-        "n": len(ordered),
+        "p50": round(percentile(values, 0.50), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "p99": round(percentile(values, 0.99), 2),
+        "mean": round(statistics.mean(values), 2),
+        "n": len(values),
     }
 
 
@@ -120,26 +114,13 @@ def main() -> None:
         "engine_warm_ms_by_what": {k: percentiles(v) for k, v in by_what.items()},
         "engine_warm_ms_by_filters": {k: percentiles(v) for k, v in by_filter.items()},
         "full_call_ms": {k: percentiles(v) for k, v in full.items()},
-        "machine": machine(),
+        "machine": machine("duckdb", "pyarrow", "numpy"),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(report, indent=2))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2))
-
-
-def machine() -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    return {
-        "cores": os.cpu_count(),
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-        "python": platform.python_version(),
-        "duckdb": version("duckdb"),
-        "commit": commit,
-    }
 
 
 if __name__ == "__main__":
