@@ -253,15 +253,6 @@ def _billed_weight(lists: TargetLists) -> str:
               GROUP BY names.name) n ON n.name = lower(b.billed_type)"""
 
 
-def billed_codes(con: Any, billed_type: str) -> list[str]:
-    """The NUCC codes a billed specialty name maps to."""
-    rows = con.execute(
-        f"SELECT DISTINCT code FROM ({_BILLED_CODES}) WHERE name = lower(?) ORDER BY 1",
-        [billed_type],
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
 def _filter_sql(filters: Any) -> tuple[str, list[Any]]:
     """SQL conditions on `near` (one row per candidate) for the filters that are set."""
     conditions: list[str] = []
