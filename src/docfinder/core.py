@@ -5,7 +5,6 @@ Everything here reads a store; loading goes through `docfinder.ingest.run_ingest
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from docfinder.catalog.loader import load_catalog
@@ -52,10 +51,12 @@ def stats(db: str) -> dict[str, Any]:
         status = _rows(con, "SELECT status, count(*) AS n FROM providers GROUP BY 1 ORDER BY 1")
         datasets = _rows(
             con,
-            """SELECT dataset, count(*) AS files, sum(rows_read) AS rows_read,
-                      sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected,
-                      max(as_of_date) AS newest_as_of, list(DISTINCT data_year ORDER BY data_year)
-                      FILTER (data_year IS NOT NULL) AS data_years
+            """SELECT dataset, count(*) AS files, CAST(sum(rows_read) AS BIGINT) AS rows_read,
+                      CAST(sum(rows_loaded) AS BIGINT) AS rows_loaded,
+                      CAST(sum(rows_rejected) AS BIGINT) AS rows_rejected,
+                      max(as_of_date) AS newest_as_of,
+                      array_agg(DISTINCT data_year ORDER BY data_year)
+                          FILTER (WHERE data_year IS NOT NULL) AS data_years
                FROM ingest_log WHERE status = 'loaded' GROUP BY 1 ORDER BY 1""",
         )
         files = _rows(
@@ -77,15 +78,16 @@ def rejects(
 ) -> list[dict[str, Any]]:
     """Rejected rows (and, if asked, warnings) with file, line, field and reason."""
     severities = ["reject", "warn", "geo"] if include_warnings else ["reject"]
+    marks = ", ".join("?" for _ in severities)
     with open_store(db).connect() as con:
         return _rows(
             con,
-            """SELECT l.file_name AS file, l.dataset, r.line, r.field, r.severity, r.reason, r.raw
+            f"""SELECT l.file_name AS file, l.dataset, r.line, r.field, r.severity, r.reason, r.raw
                FROM row_issues r JOIN ingest_log l USING (file_id)
-               WHERE list_contains(?, r.severity)
-                 AND (? IS NULL OR l.file_name = ? OR l.path = ?)
+               WHERE r.severity IN ({marks})
+                 AND (CAST(? AS VARCHAR) IS NULL OR l.file_name = ? OR l.path = ?)
                ORDER BY r.file_id, r.line LIMIT ?""",
-            [severities, file, file, file, limit],
+            [*severities, file, file, file, limit],
         )
 
 
@@ -234,12 +236,12 @@ def _no_what(text: str, notes: list[str]) -> str:
     return f"{said}: {hint}"
 
 
-_UNDERSTANDING: dict[tuple[str, float], tuple[Matcher, PlaceIndex]] = {}
+_UNDERSTANDING: dict[tuple[str, str], tuple[Matcher, PlaceIndex]] = {}
 
 
 def _understanding(db: str, con: Any) -> tuple[Matcher, PlaceIndex]:
-    """Matcher and places for a store, rebuilt when the store file changes."""
-    key = (db, Path(db).stat().st_mtime)
+    """Matcher and places for a store, rebuilt when another build is swapped in."""
+    key = (db, open_store(db).version())
     if key not in _UNDERSTANDING:
         _UNDERSTANDING.clear()
         _UNDERSTANDING[key] = (Matcher.from_store(con), PlaceIndex.from_store(con))
@@ -264,17 +266,18 @@ def provider_cities(db: str) -> list[dict[str, Any]]:
             """SELECT state, upper(city) AS city, count(DISTINCT npi) AS providers
                FROM locations WHERE kind <> 'mailing' AND is_current IS NOT false
                  AND city IS NOT NULL AND state IS NOT NULL AND lat IS NOT NULL
-               GROUP BY ALL ORDER BY providers DESC, state, city""",
+               GROUP BY state, upper(city) ORDER BY providers DESC, state, city""",
         )
 
 
 def store_version(db: str) -> str:
-    """A token that changes whenever the store file is replaced (caches of the web app)."""
-    path = Path(db)
-    if not path.exists():
-        raise StoreError(f"no store at {db}; load data first with `docfinder ingest FILE...`")
-    stat = path.stat()
-    return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+    """A token that changes whenever another build is swapped in (caches of the web app)."""
+    return open_store(db).version()
+
+
+def store_exists(db: str) -> bool:
+    """Whether the store holds a build (a DuckDB file, or a published PostgreSQL schema)."""
+    return open_store(db).exists()
 
 
 _LISTED = """FROM providers p WHERE p.status = 'active' AND EXISTS (

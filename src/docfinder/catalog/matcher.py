@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import psycopg
 
 from docfinder.catalog.loader import load_catalog
 from docfinder.catalog.match_brands import read_brands
@@ -346,7 +347,7 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     """Rows of a query, or none when the store lacks the table."""
     try:
         return con.execute(sql).fetchall()
-    except duckdb.CatalogException:
+    except (duckdb.CatalogException, psycopg.errors.UndefinedTable):
         return []
 
 

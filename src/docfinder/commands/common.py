@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from docfinder.config import DB_ENV, resolve_db
+from docfinder.store import is_postgres_url, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,18 +35,24 @@ def db_location(db: str | None) -> str:
     return resolve_db(db)
 
 
-def optional_store_path(db: str | None, fallback: str) -> Path | None:
-    """The store to read, only when named (--db or DOCFINDER_DB) and present on disk.
+def optional_store_path(db: str | None, fallback: str) -> str | None:
+    """The store to read, only when named (--db or DOCFINDER_DB) and holding data.
 
     Commands that work without a store (match, place, parse) use their built-in data
     otherwise, and say so when a named store is missing.
     """
     value = db or os.environ.get(DB_ENV)
-    if not value or "://" in value:
+    if not value:
+        return None
+    if is_postgres_url(value):
+        if open_store(value).exists():
+            return value
+        if db:
+            click.echo(f"no docfinder data at the database given; using {fallback}", err=True)
         return None
     path = Path(value).expanduser()
     if path.exists():
-        return path
+        return str(path)
     if db:
         click.echo(f"no store at {path}; using {fallback}", err=True)
     return None

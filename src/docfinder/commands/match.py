@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import click
-import duckdb
 
 from docfinder.catalog.matcher import Matcher, WhatMatch
 from docfinder.commands.common import echo_json, json_option, optional_store_path
-from docfinder.store import DuckDBStore
+from docfinder.store import open_store
 
 DB_HELP = (
     "A store whose NUCC taxonomy and billed codes to use (default: $DOCFINDER_DB if that "
@@ -51,14 +51,14 @@ def _line(match: WhatMatch) -> str:
 
 
 @contextlib.contextmanager
-def optional_store(db: str | None) -> Iterator[duckdb.DuckDBPyConnection | None]:
+def optional_store(db: str | None) -> Iterator[Any]:
     """A read-only connection to the store named by --db or $DOCFINDER_DB when that file
     exists, else None (the built-in data is used)."""
     path = optional_store_path(db, "docfinder's built-in data")
     if path is None:
         yield None
         return
-    con = DuckDBStore(path).connect()
+    con = open_store(path).connect()
     try:
         yield con
     finally:

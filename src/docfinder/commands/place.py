@@ -6,7 +6,7 @@ import click
 
 from docfinder.commands.common import echo_json, json_option, optional_store_path
 from docfinder.geo import PlaceIndex, PlaceMatch
-from docfinder.store import DuckDBStore
+from docfinder.store import open_store
 
 
 @click.command(name="place", context_settings={"ignore_unknown_options": True})
@@ -51,7 +51,7 @@ def _index(db: str | None) -> PlaceIndex:
     path = optional_store_path(db, "the geography built into docfinder")
     if path is None:
         return PlaceIndex.default()
-    con = DuckDBStore(path).connect()
+    con = open_store(path).connect()
     try:
         return PlaceIndex.from_store(con)
     finally:

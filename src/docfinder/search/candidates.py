@@ -80,7 +80,7 @@ def load_candidates(
     for row in _rows(
         con,
         f"""SELECT l.*, {distance} AS miles FROM search_locations l
-            WHERE l.npi = ANY([{wanted}]) AND {inside}
+            WHERE l.npi IN ({wanted}) AND {inside}
             ORDER BY l.npi, miles, CASE l.source_dataset WHEN 'nppes' THEN 0
                      WHEN 'nppes_pl' THEN 1 WHEN 'dac' THEN 2 ELSE 3 END, l.address_1, l.zip5""",
     ):
@@ -109,7 +109,7 @@ def load_candidates(
                 ON w.code = t.taxonomy_code
             LEFT JOIN taxonomy x ON x.code = t.taxonomy_code
             LEFT JOIN ingest_log g ON g.file_id = t.file_id
-            WHERE t.taxonomy_code IN ({literals(codes)}) AND t.npi = ANY([{wanted}])
+            WHERE t.taxonomy_code IN ({literals(codes)}) AND t.npi IN ({wanted})
               AND (w.weight IS NOT NULL OR t.is_primary)
             ORDER BY t.npi, t.is_primary DESC, t.slot""",
         "procedures": f"""SELECT v.npi, v.hcpcs_code, v.data_year, v.place_of_service,
@@ -117,14 +117,14 @@ def load_candidates(
             FROM procedure_volumes v JOIN ({values(lists.procedures)}) c(code, weight)
                 ON c.code = v.hcpcs_code
             LEFT JOIN ingest_log g ON g.file_id = v.file_id
-            WHERE v.hcpcs_code IN ({literals(lists.procedures)}) AND v.npi = ANY([{wanted}])
+            WHERE v.hcpcs_code IN ({literals(lists.procedures)}) AND v.npi IN ({wanted})
             ORDER BY v.npi, v.data_year DESC, v.hcpcs_code""",
         "drugs": f"""SELECT v.npi, v.generic_name, v.brand_name, v.data_year, v.claims,
                 v.beneficiaries, d.weight, {_SOURCE}
             FROM drug_volumes v JOIN ({values(lists.drug_names)}) d(name, weight)
                 ON d.name = v.generic_name
             LEFT JOIN ingest_log g ON g.file_id = v.file_id
-            WHERE v.generic_name IN ({literals(lists.drug_names)}) AND v.npi = ANY([{wanted}])
+            WHERE v.generic_name IN ({literals(lists.drug_names)}) AND v.npi IN ({wanted})
             ORDER BY v.npi, v.data_year DESC, v.claims DESC""",
     }
     listed = {"taxonomies": codes, "procedures": lists.procedures, "drugs": lists.drug_names}

@@ -21,13 +21,19 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from docfinder.search.weights import RankingWeights
+from docfinder.store import dialect
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-HAVERSINE = """2 * 3958.8 * asin(sqrt(pow(sin(radians(l.lat - {lat}) / 2), 2)
-    + cos(radians({lat})) * cos(radians(l.lat)) * pow(sin(radians(l.lon - {lon}) / 2), 2)))"""
+# Great-circle miles on a sphere, written the same for DuckDB and PostgreSQL so that both
+# backends rank on identical distances (PostGIS only narrows the rows, see `_near_rows`).
+HAVERSINE = """2 * 3958.8 * asin(least(1.0, sqrt(pow(sin(radians(l.lat - {lat}) / 2), 2)
+    + cos(radians({lat})) * cos(radians(l.lat)) * pow(sin(radians(l.lon - {lon}) / 2), 2))))"""
+# Meters per mile, and a margin over the PostGIS sphere (radius 6371008.8 m, ours 3958.8 mi).
+_METERS_PER_MILE = 1609.344
+_SPHERE_MARGIN = 1.0001
 
 _DRUG_MATCH = """(v.generic_name = d.name OR starts_with(v.generic_name, d.name || ' ')
     OR starts_with(v.generic_name, d.name || '-') OR starts_with(v.generic_name, d.name || '/')
@@ -82,13 +88,10 @@ def target_lists(con: Any, target: Any) -> TargetLists:
     salt, suffix or combination: "adalimumab" matches "adalimumab-aaty")."""
     names: dict[str, float] = {}
     if target.drugs:
-        con.register(
-            "target_drugs",
-            pa.table({"name": list(target.drugs), "weight": list(target.drugs.values())}),
-        )
         rows = con.execute(
             f"""SELECT v.generic_name, max(d.weight) FROM drug_names v
-                JOIN target_drugs d ON {_DRUG_MATCH} GROUP BY 1 ORDER BY 1"""
+                JOIN ({values(target.drugs)}) d(name, weight) ON {_DRUG_MATCH}
+                GROUP BY 1 ORDER BY 1"""
         ).fetchall()
         names = {str(name): float(weight) for name, weight in rows}
     return TargetLists(dict(target.specialties), dict(target.procedures), names, target.travel)
@@ -124,42 +127,81 @@ def locate(
     Good: a row for one of the target's procedure codes or drugs; for routine care also a
     taxonomy whose weight is at least `good_fit`.
     """
-    dlat, dlon = box(lat, radius_miles)
     distance = HAVERSINE.format(lat=repr(float(lat)), lon=repr(float(lon)))
     where, params = _filter_sql(filters)
-    inside = f"""l.lat BETWEEN {lat - dlat!r} AND {lat + dlat!r}
-        AND l.lon BETWEEN {lon - dlon!r} AND {lon + dlon!r}"""
-    codes = " OR ".join(
-        f"(l.kind = '{kind}' AND l.code IN ({literals(listed)}))"
-        for kind, listed in (
-            ("t", lists.taxonomies),
-            ("p", lists.procedures),
-            ("d", lists.drug_names),
-        )
-        if listed
-    )
     core = {c: v for c, v in lists.taxonomies.items() if v >= w.good_fit}
     good_taxonomy = "false" if lists.travel or not core else f"code IN ({literals(core)})"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE near AS
-        SELECT * FROM (
+    # The facts are the provider's own, the same on each of its rows: min/bool_or pick them.
+    _temp_table(
+        con,
+        "near",
+        f"""SELECT * FROM (
             SELECT npi, min(d) AS miles, bool_or(kind <> 't' OR {good_taxonomy}) AS good,
-                   any_value(entity_type) AS entity_type, any_value(gender) AS gender,
-                   any_value(telehealth) AS telehealth,
-                   any_value(accepts_assignment) AS accepts_assignment,
-                   any_value(last_update_date) AS last_update_date,
-                   any_value(confirmed) AS confirmed, any_value(best_rating) AS best_rating,
-                   any_value(billed_type) AS billed_type
+                   min(entity_type) AS entity_type, min(gender) AS gender,
+                   bool_or(telehealth) AS telehealth,
+                   bool_or(accepts_assignment) AS accepts_assignment,
+                   min(last_update_date) AS last_update_date,
+                   bool_or(confirmed) AS confirmed, min(best_rating) AS best_rating,
+                   min(billed_type) AS billed_type
             FROM (SELECT l.*, {distance} AS d FROM code_locations l
-                  WHERE {inside} AND ({codes or "false"}))
+                  WHERE {_near_rows(con, lists, lat, lon, radius_miles)}) rows
             WHERE d <= {float(radius_miles)!r} GROUP BY npi) near
         WHERE {where}""",
         params,
     )
-    found = con.execute("SELECT miles, good FROM near ORDER BY miles, npi").fetchnumpy()
-    return Located(
-        np.asarray(found["miles"], dtype=np.float64), np.asarray(found["good"], dtype=np.bool_)
+    table = _arrow(con, "SELECT miles, good FROM near ORDER BY miles, npi")
+    return Located(_column(table, "miles", np.float64), _column(table, "good", np.bool_))
+
+
+def _near_rows(con: Any, lists: TargetLists, lat: float, lon: float, radius_miles: float) -> str:
+    """The condition on `code_locations l` that reads the target's codes around the point.
+
+    DuckDB: a latitude/longitude box (the table is sorted by code, then latitude band, so zone
+    maps skip the rest). PostgreSQL: one ST_DWithin per code, each answered by the GiST index
+    on (kind, code, geog). Both keep a superset of the circle; the haversine decides.
+    """
+    listed = [
+        (kind, code)
+        for kind, codes in (
+            ("t", lists.taxonomies),
+            ("p", lists.procedures),
+            ("d", lists.drug_names),
+        )
+        for code in codes
+    ]
+    if not listed:
+        return "false"
+    dlat, dlon = box(lat, radius_miles)
+    inside = f"""l.lat BETWEEN {lat - dlat!r} AND {lat + dlat!r}
+        AND l.lon BETWEEN {lon - dlon!r} AND {lon + dlon!r}"""
+    if dialect(con) == "postgres":
+        meters = radius_miles * _METERS_PER_MILE * _SPHERE_MARGIN
+        point = f"CAST(ST_SetSRID(ST_MakePoint({float(lon)!r}, {float(lat)!r}), 4326) AS geography)"
+        arms = " OR ".join(
+            f"(l.kind = '{kind}' AND l.code = {_quoted(code)}"
+            f" AND ST_DWithin(l.geog, {point}, {meters!r}, false))"
+            for kind, code in listed
+        )
+        return f"({arms}) AND {inside}"
+    codes = " OR ".join(
+        f"(l.kind = '{kind}' AND l.code IN ({literals(listed_codes)}))"
+        for kind, listed_codes in (
+            ("t", lists.taxonomies),
+            ("p", lists.procedures),
+            ("d", lists.drug_names),
+        )
+        if listed_codes
     )
+    return f"{inside} AND ({codes})"
+
+
+def _temp_table(con: Any, name: str, select: str, params: list[Any] | None = None) -> None:
+    """(Re)create a temporary table of the connection from a query."""
+    if dialect(con) == "postgres":
+        con.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+        con.execute(f"CREATE TEMP TABLE {name} AS {select}", params)
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}", params)
 
 
 def candidate_features(
@@ -168,14 +210,16 @@ def candidate_features(
     """Features of the providers `locate` found within the radius (which may be smaller than
     the one it looked in): at most `max_candidates`, nearest first (NPI breaks ties)."""
     share, factor = w.beneficiary_share, w.secondary_taxonomy_factor
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE chosen AS SELECT * FROM near
-        WHERE miles <= {float(radius_miles)!r} ORDER BY miles, npi
-        LIMIT {int(w.max_candidates)}"""
+    primary, secondary, own, patients = _f(1.0), _f(factor), _f(1 - share), _f(share)
+    _temp_table(
+        con,
+        "chosen",
+        f"""SELECT * FROM near WHERE miles <= {float(radius_miles)!r} ORDER BY miles, npi
+        LIMIT {int(w.max_candidates)}""",
     )
     sql = f"""
         WITH tax AS (
-            SELECT t.npi, max(w.weight * CASE WHEN t.is_primary THEN 1.0 ELSE {factor!r} END)
+            SELECT t.npi, max(w.weight * CASE WHEN t.is_primary THEN {primary} ELSE {secondary} END)
                        AS fit
             FROM provider_taxonomies t JOIN ({values(lists.taxonomies)}) w(code, weight)
                 ON w.code = t.taxonomy_code
@@ -184,7 +228,7 @@ def candidate_features(
         proc_year AS (
             SELECT v.npi, v.data_year AS y,
                    sum(c.weight * CASE WHEN v.beneficiaries > 0
-                       THEN (1 - {share!r}) * COALESCE(v.services, 0) + {share!r} * v.beneficiaries
+                       THEN {own} * COALESCE(v.services, 0) + {patients} * v.beneficiaries
                        ELSE COALESCE(v.services, 0) END) AS amount
             FROM procedure_volumes v JOIN ({values(lists.procedures)}) c(code, weight)
                 ON c.code = v.hcpcs_code
@@ -201,28 +245,43 @@ def candidate_features(
         billed AS ({_billed_weight(lists)})
         SELECT near.npi, near.miles,
                near.good,
-               COALESCE(proc.yearly, 0.0) AS proc_yearly, COALESCE(proc.years, 0) AS proc_years,
-               COALESCE(proc.latest, 0) AS proc_latest,
-               COALESCE(drug.yearly, 0.0) AS drug_yearly, COALESCE(drug.years, 0) AS drug_years,
-               COALESCE(drug.latest, 0) AS drug_latest,
+               COALESCE(proc.yearly, {_f(0)}) AS proc_yearly,
+               COALESCE(proc.years, 0) AS proc_years, COALESCE(proc.latest, 0) AS proc_latest,
+               COALESCE(drug.yearly, {_f(0)}) AS drug_yearly,
+               COALESCE(drug.years, 0) AS drug_years, COALESCE(drug.latest, 0) AS drug_latest,
                CASE WHEN COALESCE(tax.fit, 0) > 0 THEN tax.fit
-                    WHEN COALESCE(billed.weight, 0) > 0 THEN billed.weight * {factor!r}
+                    WHEN COALESCE(billed.weight, 0) > 0 THEN billed.weight * {_f(factor)}
                     WHEN proc.npi IS NOT NULL OR drug.npi IS NOT NULL
-                        THEN {w.evidence_only_fit!r}
-                    ELSE 0.0 END AS fit,
-               CAST(date_diff('day', DATE '1970-01-01', near.last_update_date) AS DOUBLE)
+                        THEN {_f(w.evidence_only_fit)}
+                    ELSE {_f(0)} END AS fit,
+               CAST(near.last_update_date - DATE '1970-01-01' AS DOUBLE PRECISION)
                    AS updated_days,
                COALESCE(near.confirmed, false) AS confirmed,
-               CAST(near.best_rating AS DOUBLE) AS best_rating
+               CAST(near.best_rating AS DOUBLE PRECISION) AS best_rating
         FROM chosen near
         LEFT JOIN tax ON tax.npi = near.npi
         LEFT JOIN proc ON proc.npi = near.npi LEFT JOIN drug ON drug.npi = near.npi
         LEFT JOIN billed ON billed.billed_type = near.billed_type
         ORDER BY near.miles, near.npi"""
-    table = con.sql(sql).to_arrow_table()
+    table = _arrow(con, sql)
     dtype = _DTYPES.get
     columns = {f.name: _column(table, f.name, dtype(f.name, np.float64)) for f in fields(Features)}
     return Features(**columns)
+
+
+def _arrow(con: Any, sql: str) -> pa.Table:
+    """A query's result as an Arrow table (DuckDB hands it over in columns)."""
+    if dialect(con) != "postgres":
+        return con.sql(sql).to_arrow_table()
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+
+
+def _f(value: float) -> str:
+    """A float literal typed as a double in both dialects (a bare 0.5 is a decimal)."""
+    return f"CAST({float(value)!r} AS DOUBLE PRECISION)"
 
 
 def _recency(years_table: str, w: RankingWeights) -> str:
@@ -230,8 +289,8 @@ def _recency(years_table: str, w: RankingWeights) -> str:
     its age taken from the provider's own newest year."""
     return f"""SELECT npi, sum(r * amount) / sum(r) AS yearly, count(*) AS years,
             max(y) AS latest
-        FROM (SELECT npi, y, amount, pow(0.5, (max(y) OVER (PARTITION BY npi) - y)
-                  / {w.recency_half_life_years!r}) AS r FROM {years_table})
+        FROM (SELECT npi, y, amount, pow({_f(0.5)}, (max(y) OVER (PARTITION BY npi) - y)
+                  / {_f(w.recency_half_life_years)}) AS r FROM {years_table}) aged
         GROUP BY npi"""
 
 
@@ -262,10 +321,11 @@ def _filter_sql(filters: Any) -> tuple[str, list[Any]]:
         # The range lets DuckDB skip the row groups of other codes (the table is sorted by code).
         conditions.append(
             """(near.npi IN (SELECT t.npi FROM provider_taxonomies t
-                    WHERE t.taxonomy_code BETWEEN ? AND ? AND starts_with(t.taxonomy_code, ?))
+                    WHERE t.taxonomy_code BETWEEN ? AND ?
+                      AND starts_with(t.taxonomy_code, CAST(? AS VARCHAR)))
                 OR lower(near.billed_type) IN (SELECT name FROM ("""
             + _BILLED_CODES
-            + """) WHERE starts_with(code, ?)))"""
+            + """) billed_names WHERE starts_with(code, CAST(? AS VARCHAR))))"""
         )
         params += [prefix, prefix + "~", prefix, prefix]
     if filters.entity is not None:
@@ -285,7 +345,8 @@ def _filter_sql(filters: Any) -> tuple[str, list[Any]]:
             """near.npi IN (SELECT a.npi FROM affiliations a
                 LEFT JOIN hospitals h ON h.facility_id = a.facility_id
                 WHERE a.facility_id = ?
-                   OR contains(lower(COALESCE(h.name, a.hospital_name, '')), lower(?)))"""
+                   OR strpos(lower(COALESCE(h.name, a.hospital_name, '')),
+                             lower(CAST(? AS VARCHAR))) > 0)"""
         )
         params += [filters.hospital, filters.hospital]
     return " AND ".join(conditions) or "true", params
@@ -301,11 +362,13 @@ def literals(values: dict[str, float]) -> str:
 def values(weights: dict[str, float]) -> str:
     """A VALUES list of (text, weight); one row of NULLs when empty (joins to nothing)."""
     if not weights:
-        return "SELECT NULL::VARCHAR, NULL::DOUBLE"
-    rows = ", ".join(
-        "('" + str(k).replace("'", "''") + f"', {float(v)!r})" for k, v in weights.items()
-    )
+        return "SELECT CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE PRECISION)"
+    rows = ", ".join(f"({_quoted(k)}, {_f(v)})" for k, v in weights.items())
     return f"VALUES {rows}"
+
+
+def _quoted(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _column(table: pa.Table, name: str, dtype: Any) -> Any:

@@ -158,6 +158,16 @@ class DuckDBStore:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def version(self) -> str:
+        """A token that changes whenever the file is replaced (a swap makes a new file)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            raise StoreError(
+                f"no store at {self.path}; load data first with `docfinder ingest FILE...`"
+            ) from None
+        return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+
     @contextlib.contextmanager
     def build(self) -> Iterator[DuckDBBuilder]:
         """Yield a builder on a copy of the store; swap it in when the block succeeds."""

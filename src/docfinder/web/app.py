@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from docfinder import __version__
+from docfinder import __version__, core
 from docfinder.errors import StoreError
 from docfinder.web import api, browse, info, pages, profile, render, sitemap
 from docfinder.web.caching import CanonicalPaths, ETags, HeadRequests
@@ -39,7 +38,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.warm_up and Path(settings.db).exists():
+        if settings.warm_up and core.store_exists(settings.db):
             site.data.warm_up()
         yield
 
