@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,14 @@ from typing import Any
 import duckdb
 import pytest
 
+import pg_support
+from cli_support import SHARED, SHARED_MISSING, docfinder_cmd, run_docfinder
 from docfinder.generate.layouts import MUP_SERVICE_COLUMNS
 from docfinder.ingest import FileReport, run_ingest
-from docfinder.store import DuckDBStore
+from docfinder.store import DuckDBStore, PostgresStore
+from docfinder.store.postgres_store import WORKDIR_ENV
 from official_files import OFFICIAL_FILES
-from run_once import exclusive, run_root
-
-REPO = Path(__file__).resolve().parents[1]
-# The shared data folder sits beside the repository: ../shared/data from the project root.
-SHARED = REPO.parent / "shared" / "data"
-SHARED_MISSING = f"needs the shared data folder {SHARED} (../shared/data beside the repo)"
+from run_once import build_once, exclusive, run_root
 
 # The official Medicare Physician & Other Practitioners by Provider and Service header.
 PS_HEADER = list(MUP_SERVICE_COLUMNS)
@@ -165,24 +162,12 @@ def data_lines(path: Path) -> list[str]:
 
 
 def query(db: str | Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    """Rows of a query against a store, through a short-lived read-only connection."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
+    """Rows of a query against a store (a DuckDB path or a PostgreSQL URL), read-only."""
+    return pg_support.query(db, sql, params)
 
 
 def scalar(db: str | Path, sql: str, params: list[Any] | None = None) -> Any:
     return query(db, sql, params)[0][0]
-
-
-def docfinder_cmd(*args: str) -> list[str]:
-    """The `docfinder` console command, run with this interpreter."""
-    return [sys.executable, "-c", "from docfinder.cli import main; main()", *args]
-
-
-def run_docfinder(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        docfinder_cmd(*args), capture_output=True, text=True, timeout=120, check=False, **kwargs
-    )
 
 
 def ingest(db: str | Path, *paths: Path, **options: Any) -> list[FileReport]:
@@ -256,7 +241,15 @@ class Kit:
 
     def counts(self, db: str | Path) -> dict[str, int]:
         """Row counts of every table of a store."""
-        tables = [t for (t,) in query(db, "SELECT table_name FROM duckdb_tables() ORDER BY 1")]
+        tables = [
+            t
+            for (t,) in query(
+                db,
+                """SELECT table_name FROM information_schema.tables
+                   WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+                   ORDER BY 1""",
+            )
+        ]
         return {t: int(scalar(db, f"SELECT count(*) FROM {t}")) for t in tables}
 
 
@@ -290,6 +283,75 @@ def db(template_store: Path, tmp_path: Path) -> Path:
     path.parent.mkdir()
     shutil.copyfile(template_store, path)
     return path
+
+
+# --- both backends ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pg_workdir(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """PostgreSQL stores keep their DuckDB work files in the run's folder, not the user's."""
+    os.environ[WORKDIR_ENV] = str(run_root(tmp_path_factory, request) / "pg-work")
+    yield
+
+
+@pytest.fixture(scope="session")
+def pg_prefix(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """The schema prefix of this run in the test database; skips (fails under CI) without it."""
+    problem = pg_support.pg_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL with PostGIS: {problem}")
+        pytest.skip(problem)
+    return pg_support.run_prefix(run_root(tmp_path_factory, request))
+
+
+@pytest.fixture(scope="session")
+def pg_template(
+    template_store: Path,
+    pg_prefix: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> tuple[str, Path]:
+    """The empty template published once per run: (its URL, its work file)."""
+
+    def build(folder: Path) -> dict[str, Any]:
+        url = pg_support.schema_url(f"{pg_prefix}_template")
+        work = folder / "template-work.duckdb"
+        shutil.copyfile(template_store, work)
+        token = "template"
+        with duckdb.connect(str(work)) as con:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('published_version', ?)", [token])
+        PostgresStore(url).publish(work, token)
+        return {"url": url, "work": str(work)}
+
+    built = build_once(tmp_path_factory, request, "pg_template", build, "stores")
+    return built["url"], Path(built["work"])
+
+
+@pytest.fixture(params=pg_support.BACKENDS)
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store of this test's own, on each backend in turn."""
+    if request.param == "duckdb":
+        yield str(request.getfixturevalue("db"))
+        return
+    prefix = request.getfixturevalue("pg_prefix")
+    url, work = request.getfixturevalue("pg_template")
+    location = pg_support.clone(url, work, pg_support.new_schema_url(prefix))
+    yield location
+    pg_support.drop(location)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop this run's PostgreSQL schemas (in the controller, after every worker is done)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or pg_support.pg_problem():
+        return
+    pg_support.drop_schemas(pg_support.run_prefix(factory.getbasetemp()))
 
 
 @pytest.fixture

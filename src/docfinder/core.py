@@ -119,21 +119,22 @@ _DETAILS = {
         WHERE t.npi = ? ORDER BY t.slot""",
     "locations": f"""SELECT kind, address_1, address_2, city, state, zip5, phone, lat, lon,
         geo_source, {_SOURCE}, line FROM locations p {_JOIN} WHERE npi = ?
-        ORDER BY kind, source_year DESC NULLS LAST""",
+        ORDER BY kind, source_year DESC NULLS LAST, source_file, line""",
     "procedures": f"""SELECT v.data_year, v.hcpcs_code, v.place_of_service, v.services,
         v.beneficiaries, {_SOURCE}, v.line FROM procedure_volumes v {_join("v")}
-        WHERE v.npi = ? ORDER BY v.data_year DESC, v.hcpcs_code""",
+        WHERE v.npi = ? ORDER BY v.data_year DESC, v.hcpcs_code, v.place_of_service, v.line""",
     "drugs": f"""SELECT v.data_year, v.generic_name, v.brand_name, v.claims, v.beneficiaries,
         {_SOURCE}, v.line FROM drug_volumes v {_join("v")} WHERE v.npi = ?
-        ORDER BY v.data_year DESC, v.claims DESC""",
+        ORDER BY v.data_year DESC, v.claims DESC, v.generic_name, v.brand_name, v.line""",
     "clinician": f"""SELECT c.med_school, c.grad_year, c.primary_specialty,
         c.secondary_specialties, c.telehealth, c.accepts_assignment, {_SOURCE}
-        FROM clinicians c {_join("c")} WHERE c.npi = ?""",
+        FROM clinicians c {_join("c")} WHERE c.npi = ? ORDER BY c.file_id, c.line""",
     "affiliations": f"""SELECT a.facility_id, COALESCE(h.name, a.hospital_name) AS hospital,
         h.overall_rating, {_SOURCE} FROM affiliations a
-        LEFT JOIN hospitals h USING (facility_id) {_join("a")} WHERE a.npi = ?""",
+        LEFT JOIN hospitals h USING (facility_id) {_join("a")} WHERE a.npi = ?
+        ORDER BY a.facility_id, a.line""",
     "other_names": f"""SELECT o.name, o.type_code, {_SOURCE} FROM other_names o {_join("o")}
-        WHERE o.npi = ?""",
+        WHERE o.npi = ? ORDER BY o.file_id, o.line""",
 }
 
 

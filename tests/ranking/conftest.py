@@ -32,6 +32,7 @@ from ranking_support import (
     zip_centroid,
 )
 
+import pg_support
 from docfinder import core
 from docfinder.catalog.loader import load_catalog
 from docfinder.catalog.model import Catalog
@@ -58,6 +59,31 @@ def _once(
     return build_once(tmp_path_factory, request, name, build, "ranking")
 
 
+def _on_backend(
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+    name: str,
+    built: dict[str, Any],
+    searches: list[Search],
+) -> dict[str, Any]:
+    """The DuckDB store as built, or (param "postgres") the same store published once per run
+    to a PostgreSQL schema of its own, with its searches run there."""
+    if request.param == "duckdb":
+        return built
+    prefix = request.getfixturevalue("pg_prefix")
+
+    def build(folder: Path) -> dict[str, Any]:
+        url = pg_support.publish(Path(built["db"]), pg_support.schema_url(f"{prefix}_{name}"))
+        return {**built, "db": url, "searched": _run_searches(url, searches)}
+
+    return _once(tmp_path_factory, request, f"{name}-postgres", build)
+
+
+def location(db: str) -> Path | str:
+    """A DuckDB store's path, or a PostgreSQL URL as it is."""
+    return db if pg_support.is_postgres_url(db) else Path(db)
+
+
 def _loaded(reports: list[Any]) -> None:
     bad = [r for r in reports if r.status != "loaded"]
     assert not bad, bad
@@ -81,7 +107,7 @@ def cached_search(db: Path | str, text: str, **options: Any) -> dict[str, Any]:
     return _SEARCHES[key]
 
 
-def _run_searches(db: Path, searches: list[Search]) -> dict[str, dict[str, Any]]:
+def _run_searches(db: Path | str, searches: list[Search]) -> dict[str, dict[str, Any]]:
     # Run where the store is built: core keeps the query understanding of one store at a time,
     # and rebuilding it costs seconds each time xdist workers alternate between stores.
     return {
@@ -93,7 +119,7 @@ def _run_searches(db: Path, searches: list[Search]) -> dict[str, dict[str, Any]]
 class SearchedStore:
     """A store and the results of the searches run once when it was built."""
 
-    db: Path
+    db: Path | str
     searched: dict[str, dict[str, Any]]
 
     def search(self, text: str, **options: Any) -> dict[str, Any]:
@@ -131,7 +157,7 @@ def mohs_claims(mohs_files: list[tuple[int, Path]]) -> ClaimsIndex:
     return read_claims(mohs_files)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=pg_support.BACKENDS)
 def mohs(
     mohs_files: list[tuple[int, Path]],
     tmp_path_factory: pytest.TempPathFactory,
@@ -146,7 +172,8 @@ def mohs(
         return {"db": str(db), "searched": _run_searches(db, MOHS_SEARCHES)}
 
     built = _once(tmp_path_factory, request, "mohs", build)
-    return SearchedStore(Path(built["db"]), built["searched"])
+    built = _on_backend(tmp_path_factory, request, "mohs", built, MOHS_SEARCHES)
+    return SearchedStore(location(built["db"]), built["searched"])
 
 
 # --- the third-party derived psoriasis records -------------------------------------------------
@@ -165,7 +192,7 @@ class PsoriasisStore(SearchedStore):
     adapted: Adapted
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=pg_support.BACKENDS)
 def psoriasis(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> PsoriasisStore:
@@ -182,8 +209,9 @@ def psoriasis(
         return {"db": str(db), "adapted": adapted.to_json(), "searched": searched}
 
     built = _once(tmp_path_factory, request, "psoriasis", build)
+    built = _on_backend(tmp_path_factory, request, "psoriasis", built, PSORIASIS_SEARCHES)
     adapted = Adapted.from_json(built["adapted"])
-    return PsoriasisStore(Path(built["db"]), built["searched"], PSORIASIS_CITY, adapted)
+    return PsoriasisStore(location(built["db"]), built["searched"], PSORIASIS_CITY, adapted)
 
 
 # --- generated Ukiah data ---------------------------------------------------------------------
@@ -192,11 +220,11 @@ def psoriasis(
 @dataclass(frozen=True)
 class Generated:
     folder: Path
-    db: Path
+    db: Path | str
     manifest: dict[str, Any]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=pg_support.BACKENDS)
 def generated(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Generated:
@@ -208,9 +236,10 @@ def generated(
         return {"folder": str(files), "db": str(db)}
 
     built = _once(tmp_path_factory, request, "generated", build)
+    built = _on_backend(tmp_path_factory, request, "generated", built, [])
     folder = Path(built["folder"])
     manifest = json.loads((folder / "manifest.json").read_text())
-    return Generated(folder, Path(built["db"]), manifest)
+    return Generated(folder, location(built["db"]), manifest)
 
 
 @pytest.fixture(scope="session")
@@ -248,6 +277,12 @@ def metastasectomy_target(catalog: Catalog) -> Target:
 
 
 UKIAH_ZIP = "95482"
+
+
+@pytest.fixture
+def db(any_db: str) -> Path | str:
+    """Tiny stores are built on both backends."""
+    return location(any_db)
 
 
 @pytest.fixture

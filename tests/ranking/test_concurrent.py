@@ -11,10 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import duckdb
+import psycopg
 import pytest
 
 from docfinder import core
 from docfinder.search.engine import Filters
+from docfinder.search.features import temp_table
 from docfinder.store import open_store
 
 QUERIES = [
@@ -44,8 +46,8 @@ def test_concurrent_searches_answer_as_sequential_ones(generated: Any) -> None:
 def test_temp_tables_of_one_connection_are_invisible_to_another(generated: Any) -> None:
     store = open_store(str(generated.db))
     with store.connect() as first, store.connect() as second:
-        first.execute("CREATE OR REPLACE TEMP TABLE near AS SELECT 1 AS npi")
-        with pytest.raises(duckdb.CatalogException):
+        temp_table(first, "near", "SELECT 1 AS npi")
+        with pytest.raises((duckdb.CatalogException, psycopg.errors.UndefinedTable)):
             second.execute("SELECT * FROM near")
-        second.execute("CREATE OR REPLACE TEMP TABLE near AS SELECT 2 AS npi")
+        temp_table(second, "near", "SELECT 2 AS npi")
         assert first.execute("SELECT npi FROM near").fetchall() == [(1,)]

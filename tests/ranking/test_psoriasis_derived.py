@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-import duckdb
 import pytest
 from openmedicare_adapter import AdaptedProvider
 from ranking_support import CLAIMS_SOURCE, PS_COLUMNS, billed, miles_from, npis
 
 from docfinder.search.candidates import Target
+from pg_support import query
 
 pytestmark = pytest.mark.shared_data
 
@@ -44,10 +44,10 @@ def test_the_adapter_writes_the_official_layout_with_neutral_descriptions(psoria
             for row in reader:
                 assert row["HCPCS_Desc"] == f"HCPCS {row['HCPCS_Cd']} (description not reproduced)"
                 assert int(row["Tot_Srvcs"]) >= 11
-    with duckdb.connect(str(psoriasis.db), read_only=True) as con:
-        loaded = con.execute(
-            "SELECT dataset, data_year, rows_rejected FROM ingest_log WHERE status = 'loaded'"
-        ).fetchall()
+    loaded = query(
+        psoriasis.db,
+        "SELECT dataset, data_year, rows_rejected FROM ingest_log WHERE status = 'loaded'",
+    )
     assert {(d, y) for d, y, _ in loaded if d == "provider_service"} == {
         ("provider_service", y) for y in years
     }

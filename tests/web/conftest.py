@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from web_support import build_once
 
+import pg_support
 from docfinder.generate import generate
 from docfinder.ingest import run_ingest
 from docfinder.web import WebSettings, create_app
@@ -52,10 +53,37 @@ def demo_store(
 
 
 @pytest.fixture(scope="session")
-def settings(demo_store: DemoStore) -> WebSettings:
+def web_backend(request: pytest.FixtureRequest) -> str:
+    """The backend the app reads: DuckDB unless a module parametrises it (indirectly)."""
+    return str(getattr(request, "param", "duckdb"))
+
+
+@pytest.fixture(scope="session")
+def store_location(
+    demo_store: DemoStore,
+    web_backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> str:
+    """The demo store's location on the backend: its DuckDB path, or a PostgreSQL URL of the
+    same store published once per run (shared with tests/ranking's `generated[postgres]`)."""
+    if web_backend == "duckdb":
+        return str(demo_store.db)
+    prefix = request.getfixturevalue("pg_prefix")
+
+    def build(folder: Path) -> dict[str, Any]:
+        url = pg_support.publish(demo_store.db, pg_support.schema_url(f"{prefix}_generated"))
+        return {"folder": str(demo_store.files), "db": url, "searched": {}}
+
+    built = build_once(tmp_path_factory, request, "generated-postgres", build, group="ranking")
+    return str(built["db"])
+
+
+@pytest.fixture(scope="session")
+def settings(store_location: str) -> WebSettings:
     # No tiles: tests never reach the network.
     return WebSettings(
-        db=str(demo_store.db),
+        db=store_location,
         tile_url="",
         base_url="https://docfinder.test",
         report_email="errors@docfinder.test",

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
+import pg_support
 from docfinder import core
 from docfinder.web import WebSettings
+
+# Every API test runs against the app over each backend.
+pytestmark = pytest.mark.parametrize(
+    "web_backend", pg_support.BACKENDS, indirect=True, scope="session"
+)
 
 
 def _error(response_json: dict[str, object]) -> dict[str, object]:

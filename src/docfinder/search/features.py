@@ -132,7 +132,7 @@ def locate(
     core = {c: v for c, v in lists.taxonomies.items() if v >= w.good_fit}
     good_taxonomy = "false" if lists.travel or not core else f"code IN ({literals(core)})"
     # The facts are the provider's own, the same on each of its rows: min/bool_or pick them.
-    _temp_table(
+    temp_table(
         con,
         "near",
         f"""SELECT * FROM (
@@ -195,7 +195,7 @@ def _near_rows(con: Any, lists: TargetLists, lat: float, lon: float, radius_mile
     return f"{inside} AND ({codes})"
 
 
-def _temp_table(con: Any, name: str, select: str, params: list[Any] | None = None) -> None:
+def temp_table(con: Any, name: str, select: str, params: list[Any] | None = None) -> None:
     """(Re)create a temporary table of the connection from a query."""
     if dialect(con) == "postgres":
         con.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
@@ -211,7 +211,7 @@ def candidate_features(
     the one it looked in): at most `max_candidates`, nearest first (NPI breaks ties)."""
     share, factor = w.beneficiary_share, w.secondary_taxonomy_factor
     primary, secondary, own, patients = _f(1.0), _f(factor), _f(1 - share), _f(share)
-    _temp_table(
+    temp_table(
         con,
         "chosen",
         f"""SELECT * FROM near WHERE miles <= {float(radius_miles)!r} ORDER BY miles, npi
@@ -266,7 +266,14 @@ def candidate_features(
     table = _arrow(con, sql)
     dtype = _DTYPES.get
     columns = {f.name: _column(table, f.name, dtype(f.name, np.float64)) for f in fields(Features)}
+    # Sums of doubles depend on the order a database adds them in (the last bits differ between
+    # DuckDB and PostgreSQL); rounded far below anything shown, both backends score the same.
+    for name in ("proc_yearly", "drug_yearly", "fit"):
+        columns[name] = np.round(columns[name], _DECIMALS)
     return Features(**columns)
+
+
+_DECIMALS = 9
 
 
 def _arrow(con: Any, sql: str) -> pa.Table:

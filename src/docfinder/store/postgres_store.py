@@ -194,11 +194,15 @@ class PostgresStore:
                         sql.SQL("SET search_path TO {}, public").format(sql.Identifier(schema))
                     )
 
+                def reset(con: psycopg.Connection[Any]) -> None:
+                    con.execute("DISCARD TEMP")  # a search's temp tables stay its own
+
                 pool = ConnectionPool(
                     self.conninfo,
                     min_size=1,
                     max_size=POOL_SIZE,
                     configure=configure,
+                    reset=reset,
                     open=False,
                     name=f"docfinder-{schema}",
                 )
@@ -253,7 +257,6 @@ class PostgresStore:
                 raise StoreError(
                     f"another ingest is building schema {self.schema!r}; wait for it to finish"
                 )
-            self._prepare_database(lock_con)
             self._drop_leftovers(lock_con)
             work = self._work_store(lock_con)
             token = f"{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -270,6 +273,7 @@ class PostgresStore:
         source = duckdb.connect(str(path), read_only=True)
         try:
             with self._admin() as con:
+                self._prepare_database(con)
                 try:
                     con.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(staging)))
                     for statement in postgres_schema(staging):
@@ -279,6 +283,13 @@ class PostgresStore:
                             _copy_table(source, con, staging, table, Path(scratch))
                     for statement in INDEXES:
                         con.execute(_in_schema(statement, staging))
+                    con.execute(
+                        sql.SQL(
+                            "INSERT INTO {}.meta VALUES ('published_version', %s)"
+                            " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+                        ).format(sql.Identifier(staging)),
+                        [token],
+                    )
                     for table in table_names():
                         con.execute(
                             sql.SQL("ANALYZE {}.{}").format(
@@ -342,15 +353,27 @@ class PostgresStore:
             if pattern.fullmatch(name):
                 con.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
 
-    def _work_store(self, con: psycopg.Connection[Any]) -> DuckDBStore:
-        """The local DuckDB mirror of the published build, restored first when it is stale."""
+    def work_path(self) -> Path:
+        """The local DuckDB work file of this database and schema ($DOCFINDER_PG_WORKDIR,
+        else the per-user cache folder)."""
         folder = Path(
             os.environ.get(WORKDIR_ENV)
             or Path(platformdirs.user_cache_dir("docfinder", appauthor=False)) / "postgres"
         )
-        folder.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256(f"{self.conninfo}#{self.schema}".encode()).hexdigest()[:16]
-        work = DuckDBStore(folder / f"{name}.duckdb")
+        return folder / f"{name}.duckdb"
+
+    def close(self) -> None:
+        """Close this store's reader pool (the next connect() opens a new one)."""
+        with _POOLS_LOCK:
+            pool = _POOLS.pop(f"{self.conninfo}#{self.schema}", None)
+        if pool is not None:
+            pool.close()
+
+    def _work_store(self, con: psycopg.Connection[Any]) -> DuckDBStore:
+        """The local DuckDB mirror of the published build, restored first when it is stale."""
+        work = DuckDBStore(self.work_path())
+        work.path.parent.mkdir(parents=True, exist_ok=True)
         published = self._published(con)
         if work.exists() and _work_version(work.path) == published and published is not None:
             return work
@@ -494,7 +517,7 @@ def _restore_table(
     columns = _columns(con, schema, table)
     if not columns:
         return  # a table this build has and the published one did not: stays empty
-    described = target.execute(f"SELECT column_name, data_type FROM (DESCRIBE {table})")
+    described = target.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})")
     types = dict(described.fetchall())
     csv_path = scratch / f"{table}.csv"
     statement = sql.SQL("COPY (SELECT {} FROM {}.{}) TO STDOUT (FORMAT csv)").format(
