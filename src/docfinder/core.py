@@ -242,7 +242,7 @@ _UNDERSTANDING: dict[tuple[str, str], tuple[Matcher, PlaceIndex]] = {}
 
 def _understanding(db: str, con: Any) -> tuple[Matcher, PlaceIndex]:
     """Matcher and places for a store, rebuilt when another build is swapped in."""
-    key = (db, open_store(db).version())
+    key = (db, open_store(db).version(con))
     if key not in _UNDERSTANDING:
         _UNDERSTANDING.clear()
         _UNDERSTANDING[key] = (Matcher.from_store(con), PlaceIndex.from_store(con))

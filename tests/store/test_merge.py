@@ -12,6 +12,12 @@ LAST_NAME = "Provider Last Name (Legal Name)"
 PRACTICE_ZIP = "Provider Business Practice Location Address Postal Code"
 
 
+@pytest.fixture
+def db(any_db):
+    """Merges run on both backends: a DuckDB path or a PostgreSQL URL."""
+    return any_db
+
+
 def provider(kit, db, npi):
     rows = kit.query(
         db,

@@ -158,7 +158,7 @@ class DuckDBStore:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def version(self) -> str:
+    def version(self, con: object = None) -> str:
         """A token that changes whenever the file is replaced (a swap makes a new file)."""
         try:
             stat = self.path.stat()

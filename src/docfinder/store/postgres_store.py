@@ -170,10 +170,16 @@ class PostgresStore:
     def connect(self) -> PgConnection:
         return PgConnection(self._pool(), self.schema)
 
-    def version(self) -> str:
+    def version(self, con: PgConnection | None = None) -> str:
         """The published build's token: it changes whenever a build is swapped in."""
-        with self._admin() as con:
-            found = self._published(con)
+        found: str | None = None
+        if con is not None:
+            with contextlib.suppress(psycopg.errors.UndefinedTable):
+                rows = con.execute("SELECT value FROM meta WHERE key = 'published_version'")
+                found = next((str(r[0]) for r in rows.fetchall()), None)
+        else:
+            with self._admin() as admin:
+                found = self._published(admin)
         if found is None:
             raise StoreError(
                 f"no docfinder data in schema {self.schema!r} of {_redacted(self.url)}; "
@@ -257,15 +263,20 @@ class PostgresStore:
                 raise StoreError(
                     f"another ingest is building schema {self.schema!r}; wait for it to finish"
                 )
-            self._drop_leftovers(lock_con)
-            work = self._work_store(lock_con)
-            token = f"{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
-            with work.build() as builder:
-                builder.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('published_version', ?)", [token]
-                )
-                yield builder
-            self.publish(work.path, token)
+            try:
+                self._drop_leftovers(lock_con)
+                work = self._work_store(lock_con)
+                token = f"{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+                with work.build() as builder:
+                    builder.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('published_version', ?)", [token]
+                    )
+                    yield builder
+                self.publish(work.path, token)
+            finally:
+                # Released now: a closed connection's backend may outlive it for a moment.
+                with contextlib.suppress(psycopg.Error):
+                    lock_con.execute("SELECT pg_advisory_unlock(%s)", [key])
 
     def publish(self, path: Path, token: str) -> None:
         """Copy a finished DuckDB store into a staging schema, index it, and swap it in."""
