@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -73,6 +74,23 @@ def test_both_backends_answer_every_query_identically(both: tuple[str, str, list
         assert [r["score"] for r in answer["results"]] == [r["score"] for r in expected["results"]]
         assert answer == expected, (text, options)
     assert answered >= len(QUERIES) - 1, "the queries are meant to find doctors"
+
+
+def test_searches_run_in_read_only_sessions_as_on_a_replica(
+    both: tuple[str, str, list[Path]],
+) -> None:
+    """A hot-standby replica refuses every write, temporary tables included; a read-only
+    session refuses the same, so searching through one shows a replica can serve."""
+    duck, url, _ = both
+    read_only = url + "&options=" + quote("-c default_transaction_read_only=on")
+    with (
+        open_store(read_only).connect() as con,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
+    ):
+        con.execute("CREATE TEMP TABLE probe AS SELECT 1 AS one")
+    for text, options in QUERIES[:4]:
+        assert core.search(read_only, text, **options) == core.search(duck, text, **options)
+    PostgresStore(read_only).close()
 
 
 def test_provider_profile_stats_and_rejects_match(both: tuple[str, str, list[Path]]) -> None:

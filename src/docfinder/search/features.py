@@ -198,8 +198,7 @@ def _near_rows(con: Any, lists: TargetLists, lat: float, lon: float, radius_mile
 def temp_table(con: Any, name: str, select: str, params: list[Any] | None = None) -> None:
     """(Re)create a temporary table of the connection from a query."""
     if dialect(con) == "postgres":
-        con.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
-        con.execute(f"CREATE TEMP TABLE {name} AS {select}", params)
+        con.define_temp(name, select, params)  # a CTE of later statements: no writes
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}", params)
 

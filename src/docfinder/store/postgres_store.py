@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import duckdb
 import platformdirs
@@ -96,7 +96,8 @@ def split_url(url: str) -> tuple[str, str]:
             f"schema {schema!r} in the store URL must be lower-case letters, digits and _"
         )
     scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
-    conninfo = urlunsplit((scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment))
+    query_rest = urlencode(rest, quote_via=quote)  # libpq reads %20, never +
+    conninfo = urlunsplit((scheme, parts.netloc, parts.path, query_rest, parts.fragment))
     return conninfo, schema
 
 
@@ -122,6 +123,15 @@ class PgConnection:
         self._pool = pool
         self._con: psycopg.Connection[Any] | None = pool.getconn()
         self.schema = schema
+        # Named queries standing in for temporary tables (see `define_temp`), in order.
+        self._temps: dict[str, tuple[str, list[Any]]] = {}
+
+    def define_temp(self, name: str, select: str, params: Sequence[Any] | None = None) -> None:
+        """A temporary table of this connection, kept as its query: every later statement
+        that names it gets it as a common table expression. Nothing is written, so searches
+        also run on a hot-standby replica, where temporary tables cannot be created."""
+        self._temps.pop(name, None)
+        self._temps[name] = (select, list(params or []))
 
     @property
     def raw(self) -> psycopg.Connection[Any]:
@@ -131,11 +141,24 @@ class PgConnection:
 
     def execute(self, query: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
+        query, params = self._with_temps(query, list(params or []))
         if params:
             cursor.execute(_placeholders(query), list(params))
         else:
             cursor.execute(query.encode("utf-8"))  # no parameters: `%` needs no escaping
         return cursor
+
+    def _with_temps(self, query: str, params: list[Any]) -> tuple[str, list[Any]]:
+        if not self._temps or not re.search(
+            r"\b(" + "|".join(map(re.escape, self._temps)) + r")\b", query
+        ):
+            return query, params
+        ctes = ", ".join(f"{name} AS ({select})" for name, (select, _) in self._temps.items())
+        before = [p for _, (_, temp_params) in self._temps.items() for p in temp_params]
+        body = query.lstrip()
+        if body[:5].upper() == "WITH ":
+            return f"WITH {ctes}, {body[5:]}", before + params
+        return f"WITH {ctes} {body}", before + params
 
     def close(self) -> None:
         if self._con is not None:
@@ -200,15 +223,11 @@ class PostgresStore:
                         sql.SQL("SET search_path TO {}, public").format(sql.Identifier(schema))
                     )
 
-                def reset(con: psycopg.Connection[Any]) -> None:
-                    con.execute("DISCARD TEMP")  # a search's temp tables stay its own
-
                 pool = ConnectionPool(
                     self.conninfo,
                     min_size=1,
                     max_size=POOL_SIZE,
                     configure=configure,
-                    reset=reset,
                     open=False,
                     name=f"docfinder-{schema}",
                 )
