@@ -121,7 +121,7 @@ def test_postgis_points_and_indexes_are_in_place(both: tuple[str, str, list[Path
                 "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
             ).fetchall()
         }
-    assert any("gist (kind, code, geog)" in i for i in indexes), indexes
+    assert any("code_locations USING btree (kind, code, lat)" in i for i in indexes), indexes
     assert any("search_locations USING gist (geog)" in i for i in indexes), indexes
 
 

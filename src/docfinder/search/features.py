@@ -132,10 +132,7 @@ def locate(
     core = {c: v for c, v in lists.taxonomies.items() if v >= w.good_fit}
     good_taxonomy = "false" if lists.travel or not core else f"code IN ({literals(core)})"
     # The facts are the provider's own, the same on each of its rows: min/bool_or pick them.
-    temp_table(
-        con,
-        "near",
-        f"""SELECT * FROM (
+    select = f"""SELECT * FROM (
             SELECT npi, min(d) AS miles, bool_or(kind <> 't' OR {good_taxonomy}) AS good,
                    min(entity_type) AS entity_type, min(gender) AS gender,
                    bool_or(telehealth) AS telehealth,
@@ -146,11 +143,56 @@ def locate(
             FROM (SELECT l.*, {distance} AS d FROM code_locations l
                   WHERE {_near_rows(con, lists, lat, lon, radius_miles)}) rows
             WHERE d <= {float(radius_miles)!r} GROUP BY npi) near
-        WHERE {where}""",
-        params,
-    )
+        WHERE {where}"""
+    if dialect(con) == "postgres":
+        # Kept in Python (a few thousand rows at most) and handed to the next query as literal
+        # rows: PostgreSQL then knows how many candidates there are and plans for them.
+        rows = con.execute(f"{select} ORDER BY miles, npi", params).fetchall()
+        con.scratch["near"] = rows
+        miles = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+        good = np.fromiter((bool(r[2]) for r in rows), dtype=np.bool_, count=len(rows))
+        return Located(miles, good)
+    temp_table(con, "near", select, params)
     table = _arrow(con, "SELECT miles, good FROM near ORDER BY miles, npi")
     return Located(_column(table, "miles", np.float64), _column(table, "good", np.bool_))
+
+
+# The columns of `near`, with their SQL types (for PostgreSQL's literal rows).
+_NEAR_COLUMNS = (
+    ("npi", "BIGINT"),
+    ("miles", "DOUBLE PRECISION"),
+    ("good", "BOOLEAN"),
+    ("entity_type", "VARCHAR"),
+    ("gender", "VARCHAR"),
+    ("telehealth", "BOOLEAN"),
+    ("accepts_assignment", "BOOLEAN"),
+    ("last_update_date", "DATE"),
+    ("confirmed", "BOOLEAN"),
+    ("best_rating", "SMALLINT"),
+    ("billed_type", "VARCHAR"),
+)
+
+
+def _literal_rows(rows: list[tuple[Any, ...]]) -> str:
+    """Rows of `near` as a typed VALUES list (the first row carries the types)."""
+    if not rows:
+        casts = ", ".join(f"CAST(NULL AS {t})" for _, t in _NEAR_COLUMNS)
+        return f"SELECT {casts} WHERE false"
+    out = []
+    for i, row in enumerate(rows):
+        cells = []
+        for value, (_, kind) in zip(row, _NEAR_COLUMNS, strict=True):
+            if value is None:
+                cell = "NULL"
+            elif isinstance(value, bool):
+                cell = "true" if value else "false"
+            elif isinstance(value, (int, float)):
+                cell = repr(value)
+            else:
+                cell = _quoted(str(value))
+            cells.append(f"CAST({cell} AS {kind})" if i == 0 else cell)
+        out.append("(" + ", ".join(cells) + ")")
+    return "VALUES " + ", ".join(out)
 
 
 def _near_rows(con: Any, lists: TargetLists, lat: float, lon: float, radius_miles: float) -> str:
@@ -174,15 +216,11 @@ def _near_rows(con: Any, lists: TargetLists, lat: float, lon: float, radius_mile
     dlat, dlon = box(lat, radius_miles)
     inside = f"""l.lat BETWEEN {lat - dlat!r} AND {lat + dlat!r}
         AND l.lon BETWEEN {lon - dlon!r} AND {lon + dlon!r}"""
+    within = "true"
     if dialect(con) == "postgres":
         meters = radius_miles * _METERS_PER_MILE * _SPHERE_MARGIN
         point = f"CAST(ST_SetSRID(ST_MakePoint({float(lon)!r}, {float(lat)!r}), 4326) AS geography)"
-        arms = " OR ".join(
-            f"(l.kind = '{kind}' AND l.code = {_quoted(code)}"
-            f" AND ST_DWithin(l.geog, {point}, {meters!r}, false))"
-            for kind, code in listed
-        )
-        return f"({arms}) AND {inside}"
+        within = f"ST_DWithin(l.geog, {point}, {meters!r}, false)"
     codes = " OR ".join(
         f"(l.kind = '{kind}' AND l.code IN ({literals(listed_codes)}))"
         for kind, listed_codes in (
@@ -192,7 +230,7 @@ def _near_rows(con: Any, lists: TargetLists, lat: float, lon: float, radius_mile
         )
         if listed_codes
     )
-    return f"{inside} AND ({codes})"
+    return f"{inside} AND ({codes}) AND {within}"
 
 
 def temp_table(con: Any, name: str, select: str, params: list[Any] | None = None) -> None:
@@ -210,21 +248,33 @@ def candidate_features(
     the one it looked in): at most `max_candidates`, nearest first (NPI breaks ties)."""
     share, factor = w.beneficiary_share, w.secondary_taxonomy_factor
     primary, secondary, own, patients = _f(1.0), _f(factor), _f(1 - share), _f(share)
-    temp_table(
-        con,
-        "chosen",
-        f"""SELECT * FROM near WHERE miles <= {float(radius_miles)!r} ORDER BY miles, npi
-        LIMIT {int(w.max_candidates)}""",
+    if dialect(con) == "postgres":
+        inside = [r for r in con.scratch["near"] if r[1] <= radius_miles]  # nearest first
+        kept = inside[: int(w.max_candidates)]
+        names = ", ".join(name for name, _ in _NEAR_COLUMNS)
+        con.define_temp("chosen", f"SELECT * FROM ({_literal_rows(kept)}) AS c({names})")
+        # The NPIs as literals: each volume table is then read by its (npi, code) index.
+        chosen_npis = ", ".join(str(int(r[0])) for r in kept) or "NULL"
+    else:
+        chosen_npis = "SELECT npi FROM chosen"
+        temp_table(
+            con,
+            "chosen",
+            f"""SELECT * FROM near WHERE miles <= {float(radius_miles)!r} ORDER BY miles, npi
+            LIMIT {int(w.max_candidates)}""",
+        )
+    nothing_yearly = (
+        "SELECT CAST(NULL AS BIGINT) AS npi, CAST(NULL AS SMALLINT) AS y,"
+        " CAST(NULL AS DOUBLE PRECISION) AS amount WHERE false"
     )
-    sql = f"""
-        WITH tax AS (
+    tax = f"""
             SELECT t.npi, max(w.weight * CASE WHEN t.is_primary THEN {primary} ELSE {secondary} END)
                        AS fit
             FROM provider_taxonomies t JOIN ({values(lists.taxonomies)}) w(code, weight)
                 ON w.code = t.taxonomy_code
             WHERE t.taxonomy_code IN ({literals(lists.taxonomies)})
-              AND t.npi IN (SELECT npi FROM chosen) GROUP BY 1),
-        proc_year AS (
+              AND t.npi IN ({chosen_npis}) GROUP BY 1"""
+    proc_year = f"""
             SELECT v.npi, v.data_year AS y,
                    sum(c.weight * CASE WHEN v.beneficiaries > 0
                        THEN {own} * COALESCE(v.services, 0) + {patients} * v.beneficiaries
@@ -232,13 +282,24 @@ def candidate_features(
             FROM procedure_volumes v JOIN ({values(lists.procedures)}) c(code, weight)
                 ON c.code = v.hcpcs_code
             WHERE v.hcpcs_code IN ({literals(lists.procedures)})
-              AND v.npi IN (SELECT npi FROM chosen) GROUP BY 1, 2),
-        drug_year AS (
+              AND v.npi IN ({chosen_npis}) GROUP BY 1, 2"""
+    drug_year = f"""
             SELECT v.npi, v.data_year AS y, sum(d.weight * COALESCE(v.claims, 0)) AS amount
             FROM drug_volumes v JOIN ({values(lists.drug_names)}) d(name, weight)
                 ON d.name = v.generic_name
             WHERE v.generic_name IN ({literals(lists.drug_names)})
-              AND v.npi IN (SELECT npi FROM chosen) GROUP BY 1, 2),
+              AND v.npi IN ({chosen_npis}) GROUP BY 1, 2"""
+    # A list the target does not have reads nothing (no plan over a whole table for it).
+    if not lists.taxonomies:
+        tax = (
+            "SELECT CAST(NULL AS BIGINT) AS npi, CAST(NULL AS DOUBLE PRECISION) AS fit WHERE false"
+        )
+    proc_year = proc_year if lists.procedures else nothing_yearly
+    drug_year = drug_year if lists.drug_names else nothing_yearly
+    sql = f"""
+        WITH tax AS ({tax}),
+        proc_year AS ({proc_year}),
+        drug_year AS ({drug_year}),
         proc AS ({_recency("proc_year", w)}),
         drug AS ({_recency("drug_year", w)}),
         billed AS ({_billed_weight(lists)})
