@@ -104,6 +104,9 @@ def measure(db: str, rounds: int = 3, seed: int = 7, baseline: bool = True) -> d
     engine: dict[str, list[float]] = {"cold": [], "warm": []}
     full: dict[str, list[float]] = {"cold": [], "warm": []}
     plain: dict[str, list[float]] = {"cold": [], "warm": []}
+    # CPU time of this process (every thread, DuckDB's too) per warm query: what a query costs
+    # the machine, less swayed than wall time by other work on it.
+    cpu: dict[str, list[float]] = {"engine": [], "full_call": [], "plain_sql": []}
     by_density: dict[str, list[float]] = {k: [] for k in PLACES}
     by_what: dict[str, list[float]] = {k: [] for k in WHATS}
     by_filter: dict[str, list[float]] = {"none": [], "filtered": []}
@@ -117,10 +120,12 @@ def measure(db: str, rounds: int = 3, seed: int = 7, baseline: bool = True) -> d
                 target = target_for(what, what, "", catalog)
                 assert target is not None, what
                 request = SearchRequest(target, place.lat, place.lon, place.name, filters=filters)
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 outcome = run_search(con, request)
                 ms = (time.perf_counter() - started) * 1000
                 engine[phase].append(ms)
+                if phase == "warm":
+                    cpu["engine"].append((time.process_time() - cpu_started) * 1000)
                 radii[(what, name)] = outcome.radius_miles
                 totals[(what, name)] = outcome.total
                 if phase == "warm":
@@ -131,13 +136,15 @@ def measure(db: str, rounds: int = 3, seed: int = 7, baseline: bool = True) -> d
         phase = "cold" if round_ == 0 else "warm"
         for what, _density, name, filters in queries:
             text = f"{text_of(what)} in {name}"
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with contextlib.suppress(core.QueryError):
                 core.search(db, text, filters=filters)
             full[phase].append((time.perf_counter() - started) * 1000)
+            if phase == "warm":
+                cpu["full_call"].append((time.process_time() - cpu_started) * 1000)
     baseline_note = None
     if baseline and "://" not in db:
-        _plain_rounds(db, rounds, queries, points, radii, catalog, plain)
+        _plain_rounds(db, rounds, queries, points, radii, catalog, plain, cpu["plain_sql"])
     elif baseline:
         baseline_note = "the plain-SQL baseline runs on DuckDB files only"
     report: dict[str, Any] = {
@@ -151,6 +158,7 @@ def measure(db: str, rounds: int = 3, seed: int = 7, baseline: bool = True) -> d
         "engine_warm_ms_by_what": {k: percentiles(v) for k, v in by_what.items()},
         "engine_warm_ms_by_filters": {k: percentiles(v) for k, v in by_filter.items()},
         "full_call_ms": {k: percentiles(v) for k, v in full.items()},
+        "cpu_ms_warm": {k: percentiles(v) for k, v in cpu.items() if v},
         "radius_miles": percentiles(list(radii.values())),
         "results_total": percentiles([float(t) for t in totals.values()]),
         "machine": machine("duckdb", "pyarrow", "numpy"),
@@ -171,6 +179,7 @@ def _plain_rounds(
     radii: dict[tuple[str, str], float],
     catalog: Any,
     plain: dict[str, list[float]],
+    cpu: list[float],
 ) -> None:
     """The baseline on a DuckDB instance of its own (its own, cold block cache)."""
     base = duckdb.connect(":memory:")
@@ -184,10 +193,12 @@ def _plain_rounds(
             for what, _density, name, filters in queries:
                 place = points[name]
                 target = target_for(what, what, "", catalog)
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 lists = target_lists(con, target)
                 plain_search(con, lists, place.lat, place.lon, radii[(what, name)], filters)
                 plain[phase].append((time.perf_counter() - started) * 1000)
+                if phase == "warm":
+                    cpu.append((time.process_time() - cpu_started) * 1000)
     finally:
         con.close()
         base.close()

@@ -109,6 +109,10 @@ def _search(report: Report, add: Any) -> None:
                 f"  {name:34} {_num(figures['p50']):>8} {_num(figures['p95']):>8} "
                 f"{_num(figures['p99']):>8}"
             )
+    cpu = search.get("cpu_ms_warm") or {}
+    if cpu:
+        shown = ", ".join(f"{k.replace('_', ' ')} {_num(v['p50'])}" for k, v in cpu.items())
+        add(f"  CPU time per warm query, p50 (ms, all threads): {shown}")
 
 
 def _http(report: Report, add: Any) -> None:
@@ -122,15 +126,16 @@ def _http(report: Report, add: Any) -> None:
     add(f"HTTP ({http['client']}, {http['connections']} connections, one client thread):")
     add(
         f"  {'scenario':8} {'workers':>7} {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} "
-        f"{'requests':>8} {'non-2xx':>7} {'RSS MiB':>8} {'client CPU':>10}"
+        f"{'requests':>8} {'non-2xx':>7} {'RSS MiB':>8} {'CPU ms/req':>10} {'client':>7}"
     )
     for run in http["runs"]:
         add(
             f"  {run['scenario']:8} {run['workers']:>7} {_num(run['requests_per_s']):>8} "
             f"{_num(run['p50_ms']):>8} {_num(run['p95_ms']):>8} {_num(run['p99_ms']):>8} "
             f"{run['requests']:>8} {run['non_2xx']:>7} {_num(run['server_rss_mb_peak']):>8} "
-            f"{run['client_core_share'] * 100:>9.1f}%"
+            f"{_num(run['server_cpu_ms_per_request']):>10} {run['client_core_share'] * 100:>6.1f}%"
         )
+    add("  (CPU ms/req: the server's CPU time per answered request; client: wrk's share of a core)")
 
 
 def _web(report: Report, add: Any) -> None:
