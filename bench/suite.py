@@ -162,8 +162,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     for name, step in steps.items():
         if name in r.stages:
-            with r.stage(name):
-                step(r)
+            with r.stage(name) as record:
+                try:
+                    step(r)
+                except Exception as exc:  # one stage failing leaves the others' figures
+                    record["error"] = f"{type(exc).__name__}: {exc}"[:2000]
+                    r.note(f"stage {name} failed: {record['error'][:300]}")
     report["ratios"] = ratios(report)
     report["targets_apply"] = report["data"].get("scale") == 1.0 and (
         report["data"].get("region") == "national"
