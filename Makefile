@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := demo
 DEMO_DB := $(DEMO)/docfinder.duckdb
 
-.PHONY: install demo site test lint typecheck check clean
+.PHONY: install demo site test lint typecheck check clean bench
 
 $(BIN)/docfinder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ typecheck: install
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+# The benchmark suite (docs/performance.md): one JSON result in bench/results/ and a table.
+# SCALE=0.01 (the default, a few minutes), 0.1 or 1.0; more options in BENCH_ARGS, e.g.
+# BENCH_ARGS="--data DIR" or "--db STORE" (python -m bench --help lists them).
+SCALE ?= 0.01
+BENCH_ARGS ?=
+$(VENV)/.bench-deps: pyproject.toml $(BIN)/docfinder
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-deps
+	$(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -1,54 +1,65 @@
 """Ingest throughput: each file loaded alone into a fresh store, in a child process.
 
-    python bench/bench_ingest.py FILE... [--repeat N] [--out bench/results/ingest-NAME.json]
+    python -m bench.bench_ingest FILE... [--repeat N] [--out bench/results/ingest-NAME.json]
 
 For every file: wall seconds (median of --repeat runs), rows/s, MB/s, peak resident memory of
 the `docfinder ingest` process, and the store size. The machine (cores, memory, versions, git
-commit) is recorded with the figures.
+commit) is recorded with the figures. `ingest()` is the same measurement for any set of files
+into any store; the suite (`python -m bench`) uses it for the full build and the weekly update.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
-from common import machine
+from bench.common import docfinder_command, file_mb, machine, run_child
+
+
+def ingest(db: str, files: list[Path]) -> dict[str, Any]:
+    """One `docfinder ingest --json` run of `files` into `db`, in a child process: wall time,
+    peak resident memory, CPU time, and the per-file report (rows, seconds, status)."""
+    command = [docfinder_command(), "ingest", "--json", "--db", db, *map(str, files)]
+    run = run_child(command)
+    try:
+        report = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        run.check("docfinder ingest")
+        raise
+    failed = [f for f in report["files"] if f["status"] not in ("loaded", "unchanged")]
+    if failed or run.returncode != 0:
+        errors = "; ".join(f"{f['path']}: {f['error']}" for f in failed)
+        raise RuntimeError(f"docfinder ingest failed (exit {run.returncode}): {errors}")
+    size = file_mb(Path(db)) if "://" not in db else None
+    return {
+        "seconds": run.seconds,
+        "peak_rss_mb": run.peak_rss_mb,
+        "cpu_seconds": run.cpu_seconds,
+        "store_mb": size,
+        "files": report["files"],
+    }
 
 
 def run_once(path: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as work:
         db = Path(work) / "bench.duckdb"
-        command = [str(Path(sys.executable).parent / "docfinder"), "ingest", "--json"]
-        started = time.perf_counter()
-        child = subprocess.Popen([*command, "--db", str(db), str(path)], stdout=subprocess.PIPE)
-        assert child.stdout is not None
-        output = child.stdout.read()
-        # wait4 before Popen reaps the child: it gives this child's own peak memory.
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.perf_counter() - started
-        report = json.loads(output)["files"][0]
-        if report["status"] != "loaded":
-            raise SystemExit(f"{path}: {report['error']}")
-        peak_kb = usage.ru_maxrss
+        result = ingest(str(db), [path])
+        report = result["files"][0]
         return {
-            "seconds": seconds,
+            "seconds": result["seconds"],
             "rows": report["rows_read"],
             "rejected": report["rows_rejected"],
-            "peak_rss_mb": peak_kb / 1024,
-            "store_mb": db.stat().st_size / 1e6,
+            "peak_rss_mb": result["peak_rss_mb"],
+            "store_mb": result["store_mb"],
         }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path)

@@ -1,6 +1,6 @@
 """Query-understanding latency: p50/p95 of Matcher.match and parse over a seeded query mix.
 
-    python bench/bench_parse.py [--queries 3000] [--seed 11] [--nucc CSV] [--out FILE.json]
+    python -m bench.bench_parse [--queries 3000] [--seed 11] [--nucc CSV] [--out FILE.json]
 
 Everything is loaded as in production: the full catalog, the curated specialties and the
 ICD-10-CM conditions in the matcher (and with --nucc, every NUCC classification, as a store
@@ -24,8 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import machine, percentile
-
+from bench.common import machine, percentile
 from docfinder.catalog.loader import load_catalog
 from docfinder.catalog.match_specialties import curated_specialties, nucc_specialties
 from docfinder.catalog.matcher import Matcher

@@ -1,6 +1,6 @@
 """Place resolution latency: p50/p95 of PlaceIndex.resolve over a fixed, seeded query set.
 
-    python bench/bench_places.py [--queries 3000] [--seed 7] [--db STORE] [--out FILE.json]
+    python -m bench.bench_places [--queries 3000] [--seed 7] [--db STORE] [--out FILE.json]
 
 The queries mix what people type: "City, ST", a city alone, a city with one typo, ZIP and
 ZIP+4, counties, states, coordinates and "near me", drawn from the national place list. Build
@@ -19,8 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import machine, percentile
-
+from bench.common import machine, percentile
 from docfinder.geo import PlaceIndex, sources
 from docfinder.geo.gazetteer import Gazetteer, build
 from docfinder.geo.weights import WEIGHTS
