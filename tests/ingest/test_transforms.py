@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docfinder.ingest import transforms
 from docfinder.store.macros import MACROS
 
 UKIAH_NPI = "1104963008"
@@ -193,3 +194,46 @@ def test_a_pandas_export_is_loaded_with_npis_and_zips_repaired(kit, db):
         (int(npis[2]), "02134", "1234"),
     ]
     assert {n for (n,) in kit.query(db, "SELECT npi FROM providers")} == {int(n) for n in npis}
+
+
+# The transforms skip a cleaning macro for values that are clean already (ingest/transforms.py):
+# for any text at all, they must answer as the macro does.
+MESSY = (
+    st.text(alphabet=" 0123456789.-+()xX\t\u00a0", max_size=14)
+    | st.text(alphabet="0123456789", max_size=19)
+    | st.from_regex(r"\A *[0-9]{3,10}(\.0+)? *\Z")
+    | st.sampled_from(["", " ", UKIAH_NPI, f"{UKIAH_NPI}.0", "1104963009", "95482", "954821234"])
+)
+
+
+def fast_and_macro(sql, fast, macro, text):
+    return sql.execute(f"SELECT {fast}, {macro} FROM (SELECT ?::VARCHAR AS s)", [text]).fetchone()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=MESSY)
+def test_fast_npi_check_and_value_agree_with_the_macros(sql, text):
+    check = re.sub(r"\bnpi\b", "s", transforms._npi_check().bad_when)
+    problem, bad = sql.execute(
+        f"SELECT npi_problem(s), {check} FROM (SELECT ?::VARCHAR AS s)", [text]
+    ).fetchone()
+    assert bad == (problem is not None)
+    fast, macro = fast_and_macro(sql, transforms._npi("s"), "npi_value(s)", text)
+    assert fast == macro
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=MESSY, country=st.sampled_from([None, "", "US", "CA"]))
+def test_fast_zip_and_phone_cleaning_agree_with_the_macros(sql, text, country):
+    assert (
+        fast_and_macro(sql, transforms._zip_full("s"), "zip_full(s)", text)
+        == (fast_and_macro(sql, "zip_full(s)", transforms._zip_full("s"), text)[::-1])
+    )
+    fast, macro = sql.execute(
+        f"SELECT {transforms._zip_bad('s', 'c')}, zip_bad(s, c)"
+        " FROM (SELECT ?::VARCHAR AS s, ?::VARCHAR AS c)",
+        [text, country],
+    ).fetchone()
+    assert fast == macro
+    fast, macro = fast_and_macro(sql, transforms._phone("s"), "phone(s)", text)
+    assert fast == macro

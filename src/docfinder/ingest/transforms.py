@@ -32,8 +32,53 @@ class Transform:
     outputs: tuple[tuple[str, str], ...]  # (staging table, SELECT over `cleaned`)
 
 
+# The cleaning macros (store/macros.py) repeat their inner cleaning for every use of an
+# argument: npi_problem runs about twenty regular expressions per row, zip_full a dozen. Nearly
+# every value in the official files is already clean, and for a clean value each macro's answer
+# is known: these skip the macro for such values and call it for the rest, with the same result.
+_CLEAN_ZIP = "'[0-9]{5}|[0-9]{9}'"
+
+
+def _npi(column: str = "npi") -> str:
+    """npi_value(column), without its clean-up for values that are digits already."""
+    return (
+        f"CASE WHEN regexp_full_match({column}, '[0-9]{{1,18}}') THEN CAST({column} AS BIGINT)"
+        f" ELSE npi_value({column}) END"
+    )
+
+
+def _zip_full(column: str) -> str:
+    """zip_full(column), without its clean-up for values that are 5 or 9 digits already."""
+    return (
+        f"CASE WHEN regexp_full_match({column}, {_CLEAN_ZIP}) THEN {column}"
+        f" ELSE zip_full({column}) END"
+    )
+
+
+def _zip_bad(column: str, country: str) -> str:
+    """zip_bad(column, country), false at once for values that are 5 or 9 digits."""
+    return (
+        f"CASE WHEN regexp_full_match({column}, {_CLEAN_ZIP}) THEN false"
+        f" ELSE zip_bad({column}, {country}) END"
+    )
+
+
+def _phone(column: str) -> str:
+    """phone(column), without its clean-up for values that are digits already."""
+    return f"CASE WHEN regexp_full_match({column}, '[0-9]+') THEN {column} ELSE phone({column}) END"
+
+
+NPI = _npi()
+
+
 def _npi_check() -> Check:
-    return Check("npi", "npi_problem(npi) IS NOT NULL", "npi_problem(npi)")
+    # Ten digits as written: only the check digit can be wrong (npi_problem would clean nothing).
+    return Check(
+        "npi",
+        "CASE WHEN regexp_full_match(npi, '[0-9]{10}') THEN NOT npi_luhn(npi)"
+        " ELSE npi_problem(npi) IS NOT NULL END",
+        "npi_problem(npi)",
+    )
 
 
 def _lit(text: str) -> str:
@@ -42,11 +87,12 @@ def _lit(text: str) -> str:
 
 def _location_select(kind: str, prefix: str = "", key: str = "NULL") -> str:
     p = prefix
-    return f"""SELECT npi_value(npi) AS npi, '{kind}' AS kind, nz({p}address_1) AS address_1,
+    zip_full = _zip_full(f"{p}zip")
+    return f"""SELECT {NPI} AS npi, '{kind}' AS kind, nz({p}address_1) AS address_1,
         nz({p}address_2) AS address_2, nz({p}city) AS city, upper(nz({p}state)) AS state,
-        left(zip_full({p}zip), 5) AS zip5, NULLIF(substr(zip_full({p}zip), 6, 4), '') AS zip4,
-        COALESCE(nz({p}country), 'US') AS country, phone({p}phone) AS phone,
-        phone({p}fax) AS fax, {key} AS source_key, $file_id AS file_id, _line AS line
+        left({zip_full}, 5) AS zip5, NULLIF(substr({zip_full}, 6, 4), '') AS zip4,
+        COALESCE(nz({p}country), 'US') AS country, {_phone(f"{p}phone")} AS phone,
+        {_phone(f"{p}fax")} AS fax, {key} AS source_key, $file_id AS file_id, _line AS line
         FROM cleaned WHERE nz({p}address_1) IS NOT NULL OR nz({p}zip) IS NOT NULL"""
 
 
@@ -54,24 +100,18 @@ def _nppes() -> Transform:
     slots = range(1, NPPES_TAXONOMY_SLOTS + 1)
     any_primary = " OR ".join(f"COALESCE(upper(nz(primary_{i})) = 'Y', false)" for i in slots)
 
-    def slots_list(prefix: str) -> str:
-        return "[" + ", ".join(f"{prefix}{i}" for i in slots) + "]"
+    def slot(i: int) -> str:
+        is_primary = f"upper(nz(primary_{i})) = 'Y'"
+        if i == 1:  # the first taxonomy is the primary one when no slot is marked
+            is_primary = f"({is_primary} OR NOT ({any_primary}))"
+        return f"""SELECT {NPI} AS npi, {i} AS slot, upper(nz(taxonomy_{i})) AS taxonomy_code,
+            {is_primary} AS is_primary, nz(license_{i}) AS license_number,
+            nz(license_state_{i}) AS license_state, nz(taxonomy_group_{i}) AS taxonomy_group,
+            $file_id AS file_id, _line AS line FROM cleaned WHERE nz(taxonomy_{i}) IS NOT NULL"""
 
-    # One scan: the 15 slots unnested side by side, then the empty ones dropped.
-    taxonomies = f"""SELECT npi, slot, upper(nz(code)) AS taxonomy_code,
-            (upper(nz(switch)) = 'Y' OR (slot = 1 AND NOT has_primary)) AS is_primary,
-            nz(license) AS license_number, nz(license_state) AS license_state,
-            nz(taxonomy_group) AS taxonomy_group, $file_id AS file_id, line
-        FROM (SELECT npi_value(npi) AS npi, _line AS line, ({any_primary}) AS has_primary,
-                     unnest(range(1, {NPPES_TAXONOMY_SLOTS + 1})) AS slot,
-                     unnest({slots_list("taxonomy_")}) AS code,
-                     unnest({slots_list("primary_")}) AS switch,
-                     unnest({slots_list("license_")}) AS license,
-                     unnest({slots_list("license_state_")}) AS license_state,
-                     unnest({slots_list("taxonomy_group_")}) AS taxonomy_group
-              FROM cleaned)
-        WHERE nz(code) IS NOT NULL"""
-    providers = """SELECT npi_value(npi) AS npi,
+    # One scan per slot, each reading only the rows that fill it: most fill one or two of 15.
+    taxonomies = " UNION ALL ".join(slot(i) for i in slots)
+    providers = f"""SELECT {NPI} AS npi,
         CASE clean_id(entity_type) WHEN '1' THEN 'I' WHEN '2' THEN 'O' END AS entity_type,
         nz(org_name) AS org_name, nz(last_name) AS last_name, nz(first_name) AS first_name,
         nz(middle_name) AS middle_name, nz(name_prefix) AS name_prefix,
@@ -86,7 +126,7 @@ def _nppes() -> Transform:
              OR to_date(reactivation_date) < to_date(deactivation_date))
              THEN 'deactivated' ELSE 'active' END AS status,
         'nppes' AS record_source, $file_id AS file_id, _line AS line FROM cleaned"""
-    other = """SELECT npi_value(npi) AS npi, nz(other_org_name) AS name,
+    other = f"""SELECT {NPI} AS npi, nz(other_org_name) AS name,
         clean_id(other_org_name_type) AS type_code, $file_id AS file_id, _line AS line
         FROM cleaned WHERE nz(other_org_name) IS NOT NULL"""
     dates = ("enumeration_date", "last_update_date", "deactivation_date", "reactivation_date")
@@ -106,7 +146,7 @@ def _nppes() -> Transform:
             ),
             Check(
                 "zip",
-                "zip_bad(zip, country)",
+                _zip_bad("zip", "country"),
                 "'practice ZIP is not 5 or 9 digits: ' || quote(zip)",
                 "warn",
             ),
@@ -125,14 +165,14 @@ def _nppes_pl() -> Transform:
     return Transform(
         checks=(
             _npi_check(),
-            Check("zip", "zip_bad(zip, country)", "'ZIP is not 5 or 9 digits: ' || quote(zip)"),
+            Check("zip", _zip_bad("zip", "country"), "'ZIP is not 5 or 9 digits: ' || quote(zip)"),
         ),
         outputs=(("locations", _location_select("secondary")),),
     )
 
 
 def _nppes_othername() -> Transform:
-    select = """SELECT npi_value(npi) AS npi, nz(other_name) AS name,
+    select = f"""SELECT {NPI} AS npi, nz(other_name) AS name,
         clean_id(type_code) AS type_code, $file_id AS file_id, _line AS line FROM cleaned"""
     return Transform(
         checks=(_npi_check(), Check("other_name", "nz(other_name) IS NULL", "'name is empty'")),
@@ -141,7 +181,7 @@ def _nppes_othername() -> Transform:
 
 
 def _nppes_endpoint() -> Transform:
-    select = """SELECT npi_value(npi) AS npi, nz(endpoint_type) AS endpoint_type,
+    select = f"""SELECT {NPI} AS npi, nz(endpoint_type) AS endpoint_type,
         nz(endpoint) AS endpoint, nz(affiliation) AS affiliation,
         nz(affiliation_name) AS affiliation_name, nz(use_code) AS use_code,
         nz(content_type) AS content_type, nz(city) AS city, upper(nz(state)) AS state,
@@ -153,7 +193,7 @@ def _nppes_endpoint() -> Transform:
 
 
 def _geocoded() -> Transform:
-    select = """SELECT npi_value(npi) AS npi, nz(address_1) AS address_1, nz(city) AS city,
+    select = f"""SELECT {NPI} AS npi, nz(address_1) AS address_1, nz(city) AS city,
         upper(nz(state)) AS state, left(zip_full(zip), 5) AS zip5, num(lat) AS lat,
         num(lon) AS lon, $file_id AS file_id, _line AS line FROM cleaned"""
     return Transform(
@@ -216,7 +256,7 @@ def _crosswalk() -> Transform:
 
 
 def _provider_service() -> Transform:
-    volumes = """SELECT npi_value(npi) AS npi, upper(trim(hcpcs_code)) AS hcpcs_code,
+    volumes = f"""SELECT {NPI} AS npi, upper(trim(hcpcs_code)) AS hcpcs_code,
         $year AS data_year, upper(nz(place_of_service)) AS place_of_service,
         num(services) AS services, TRY_CAST(num(beneficiaries) AS INTEGER) AS beneficiaries,
         num(bene_day_services) AS bene_day_services,
@@ -224,7 +264,7 @@ def _provider_service() -> Transform:
         num(avg_payment) AS avg_payment, num(avg_standardized) AS avg_standardized,
         nz(drug_indicator) AS drug_indicator, nz(provider_type) AS provider_type,
         $file_id AS file_id, _line AS line FROM cleaned"""
-    identity = """SELECT npi_value(npi) AS npi, 'provider_service' AS dataset, $year AS data_year,
+    identity = f"""SELECT {NPI} AS npi, 'provider_service' AS dataset, $year AS data_year,
         CASE upper(nz(entity_code)) WHEN 'I' THEN 'I' WHEN 'O' THEN 'O' END AS entity_type,
         nz(last_or_org) AS last_or_org, nz(first_name) AS first_name,
         nz(middle_name) AS middle_name, nz(credential) AS credential, nz(gender) AS gender,
@@ -258,7 +298,7 @@ def _provider_service() -> Transform:
             ),
             Check(
                 "Rndrng_Prvdr_Zip5",
-                "zip_bad(zip, country)",
+                _zip_bad("zip", "country"),
                 "'ZIP is not 5 or 9 digits: ' || quote(zip)",
                 "warn",
             ),
@@ -273,13 +313,13 @@ def _provider_service() -> Transform:
 
 
 def _partd() -> Transform:
-    volumes = """SELECT npi_value(npi) AS npi, nz(brand_name) AS brand_name,
+    volumes = f"""SELECT {NPI} AS npi, nz(brand_name) AS brand_name,
         lower(trim(generic_name)) AS generic_name, $year AS data_year, num(claims) AS claims,
         num(fills_30day) AS fills_30day, num(day_supply) AS day_supply, num(drug_cost) AS drug_cost,
         TRY_CAST(num(beneficiaries) AS INTEGER) AS beneficiaries,
         nz(ge65_suppress_flag) AS ge65_suppress_flag, nz(provider_type) AS provider_type,
         $file_id AS file_id, _line AS line FROM cleaned"""
-    identity = """SELECT npi_value(npi) AS npi, 'partd' AS dataset, $year AS data_year,
+    identity = f"""SELECT {NPI} AS npi, 'partd' AS dataset, $year AS data_year,
         NULL AS entity_type, nz(last_or_org) AS last_or_org, nz(first_name) AS first_name,
         NULL AS middle_name, NULL AS credential, NULL AS gender,
         nz(provider_type) AS provider_type, $file_id AS file_id, _line AS line FROM cleaned"""
@@ -303,7 +343,7 @@ def _partd() -> Transform:
 
 
 def _dac() -> Transform:
-    clinician = """SELECT npi_value(npi) AS npi, nz(pac_id) AS pac_id,
+    clinician = f"""SELECT {NPI} AS npi, nz(pac_id) AS pac_id,
         nz(enrollment_id) AS enrollment_id, nz(gender) AS gender, nz(credential) AS credential,
         nz(med_school) AS med_school, TRY_CAST(num(grad_year) AS SMALLINT) AS grad_year,
         nz(primary_specialty) AS primary_specialty,
@@ -311,17 +351,17 @@ def _dac() -> Transform:
         CASE upper(nz(telehealth)) WHEN 'Y' THEN true WHEN 'N' THEN false END AS telehealth,
         CASE upper(nz(accepts_assignment)) WHEN 'Y' THEN true WHEN 'M' THEN false END
             AS accepts_assignment, $file_id AS file_id, _line AS line FROM cleaned"""
-    groups = """SELECT npi_value(npi) AS npi, nz(org_name) AS org_name,
+    groups = f"""SELECT {NPI} AS npi, nz(org_name) AS org_name,
         nz(org_pac_id) AS org_pac_id, TRY_CAST(num(org_members) AS INTEGER) AS org_members,
         nz(group_assignment) AS group_assignment, $file_id AS file_id, _line AS line
         FROM cleaned WHERE nz(org_name) IS NOT NULL OR nz(org_pac_id) IS NOT NULL"""
     affiliations = " UNION ALL ".join(
-        f"""SELECT npi_value(npi) AS npi, lpad(clean_id(hosp_ccn_{i}), 6, '0') AS facility_id,
+        f"""SELECT {NPI} AS npi, lpad(clean_id(hosp_ccn_{i}), 6, '0') AS facility_id,
             nz(hosp_name_{i}) AS hospital_name, $file_id AS file_id, _line AS line
             FROM cleaned WHERE clean_id(hosp_ccn_{i}) IS NOT NULL"""
         for i in range(1, 6)
     )
-    identity = """SELECT npi_value(npi) AS npi, 'dac' AS dataset, NULL AS data_year,
+    identity = f"""SELECT {NPI} AS npi, 'dac' AS dataset, NULL AS data_year,
         'I' AS entity_type, nz(last_name) AS last_or_org, nz(first_name) AS first_name,
         nz(middle_name) AS middle_name, nz(credential) AS credential, nz(gender) AS gender,
         nz(primary_specialty) AS provider_type, $file_id AS file_id, _line AS line FROM cleaned"""
@@ -334,7 +374,7 @@ def _dac() -> Transform:
                 "'graduation year is not a number: ' || quote(grad_year)",
             ),
             Check(
-                "zip", "zip_bad(zip, NULL)", "'ZIP is not 5 or 9 digits: ' || quote(zip)", "warn"
+                "zip", _zip_bad("zip", "NULL"), "'ZIP is not 5 or 9 digits: ' || quote(zip)", "warn"
             ),
         ),
         outputs=(
@@ -444,20 +484,35 @@ def cleaned_sql(transform: Transform, field_names: dict[str, str]) -> str:
     row, `_warn`/`_warn_field` for a row kept with a warning."""
     rejects = [c for c in transform.checks if c.severity == "reject"]
     warns = [c for c in transform.checks if c.severity == "warn"]
-    reason = _case([(c.bad_when, c.reason) for c in rejects])
-    field = _case([(c.bad_when, _lit(field_names.get(c.field, c.field))) for c in rejects])
-    warn = _case([(c.bad_when, c.reason) for c in warns])
-    warn_field = _case([(c.bad_when, _lit(field_names.get(c.field, c.field))) for c in warns])
+    # Each condition is evaluated once, as the number of the first check that fails; reasons
+    # and fields are looked up by that number, for the few rows with a problem only.
+    reason = _by_number("_failed", [c.reason for c in rejects])
+    field = _by_number("_failed", [_lit(field_names.get(c.field, c.field)) for c in rejects])
+    warn = _by_number("_warned", [c.reason for c in warns])
+    warn_field = _by_number("_warned", [_lit(field_names.get(c.field, c.field)) for c in warns])
+    numbered = (
+        f"SELECT *, {_first_failing(rejects)} AS _failed, {_first_failing(warns)} AS _warned"
+        " FROM raw"
+    )
     # Only rows with a problem are kept: copying every good row's columns would cost more
     # than all the checks together.
     return (
         f"SELECT * FROM (SELECT _line, {reason} AS _reason, {field} AS _field, {warn} AS _warn, "
-        f"{warn_field} AS _warn_field FROM raw) WHERE _reason IS NOT NULL OR _warn IS NOT NULL"
+        f"{warn_field} AS _warn_field FROM ({numbered}) "
+        "WHERE _failed IS NOT NULL OR _warned IS NOT NULL) "
+        "WHERE _reason IS NOT NULL OR _warn IS NOT NULL"
     )
 
 
-def _case(pairs: list[tuple[str, str]]) -> str:
-    if not pairs:
+def _first_failing(checks: list[Check]) -> str:
+    if not checks:
+        return "CAST(NULL AS INTEGER)"
+    whens = " ".join(f"WHEN ({c.bad_when}) THEN {n}" for n, c in enumerate(checks, start=1))
+    return f"CASE {whens} END"
+
+
+def _by_number(number: str, values: list[str]) -> str:
+    if not values:
         return "CAST(NULL AS VARCHAR)"
-    whens = " ".join(f"WHEN ({cond}) THEN ({value})" for cond, value in pairs)
-    return f"CAST(CASE {whens} END AS VARCHAR)"
+    whens = " ".join(f"WHEN {n} THEN ({value})" for n, value in enumerate(values, start=1))
+    return f"CAST(CASE {number} {whens} END AS VARCHAR)"
