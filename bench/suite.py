@@ -78,7 +78,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, default=3)
     parser.add_argument("--workers", default="1,2", help="server worker counts to load")
     parser.add_argument("--http-seconds", type=float, default=10, help="each load run at most")
-    parser.add_argument("--http-requests", type=int, default=5000, help="each load run at most")
+    parser.add_argument(
+        "--http-requests",
+        type=int,
+        default=5000,
+        help="each load run about at most (its duration is cut to this at the warm-up's rate)",
+    )
     parser.add_argument("--http-connections", type=int, default=8)
     parser.add_argument("--weekly-rows", type=int, help="rows of the weekly file (default 0.5%%)")
     parser.add_argument("--export-treatments", default=bench_export.TREATMENTS)
@@ -482,17 +487,15 @@ def http(r: Run) -> None:
                 status, _ = http_load.get(server.base + paths[0])
                 if status != 200:
                     raise RuntimeError(f"{scenario}: {paths[0]} answered {status}")
-                # Warm-up, not reported: each worker's caches and first connections.
+                # Warm-up, not reported: each worker's caches and first connections. Its rate
+                # also bounds the count: the run is shortened when --http-seconds at that rate
+                # would exceed --http-requests.
                 warm = min(3.0, args.http_seconds)
-                http_load.load(server, paths, warm, args.http_connections, 0, r.work)
-                figures = http_load.load(
-                    server,
-                    paths,
-                    args.http_seconds,
-                    args.http_connections,
-                    args.http_requests,
-                    r.work,
-                )
+                rate = http_load.load(server, paths, warm, args.http_connections, r.work)
+                seconds = args.http_seconds
+                if rate["requests_per_s"] > 0:
+                    seconds = min(seconds, args.http_requests / rate["requests_per_s"])
+                figures = http_load.load(server, paths, seconds, args.http_connections, r.work)
                 result["runs"].append({"scenario": scenario, **figures})
                 if figures["worker_restarts"]:
                     r.note(
