@@ -113,7 +113,8 @@ def plain_search(
     dlat, dlon = box(lat, radius_miles)
     distance = HAVERSINE.format(lat=repr(float(lat)), lon=repr(float(lon)))
     decay = w.travel if lists.travel else w.routine
-    conditions, params = ["p.status = 'active'"], []
+    conditions: list[str] = ["p.status = 'active'"]
+    params: list[Any] = []
     if filters.gender is not None:
         conditions.append("p.sex = ?")
         params.append(filters.gender)

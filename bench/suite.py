@@ -46,6 +46,7 @@ from bench.table import render
 from bench.targets import mark_all
 from bench.weekly import derive_weekly, weekly_rows
 
+DEFAULT_SCALE = 0.01
 STAGES = ("build", "weekly", "baselines", "search", "startup", "http", "export")
 SEED = 11
 RESULTS = REPO / "bench" / "results"
@@ -58,7 +59,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="docfinder's benchmark suite: ingest, search, HTTP, start-up and export, "
         "with baselines and targets, into one JSON result.",
     )
-    parser.add_argument("--scale", type=float, default=0.01, help="national scale to generate")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="national scale to generate (default 0.01; with --data, "
+        "the data's own scale from its manifest)",
+    )
     parser.add_argument("--data", type=Path, help="data files to use instead of generating")
     parser.add_argument("--region", default="national", help="region to generate")
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the generated data")
@@ -78,7 +84,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, default=3)
     parser.add_argument("--workers", default="1,2", help="server worker counts to load")
     parser.add_argument("--http-seconds", type=float, default=10, help="each load run at most")
-    parser.add_argument("--http-requests", type=int, default=5000, help="each load run at most")
+    parser.add_argument(
+        "--http-requests",
+        type=int,
+        default=5000,
+        help="each load run about at most (its duration is cut to this at the warm-up's rate)",
+    )
     parser.add_argument("--http-connections", type=int, default=8)
     parser.add_argument("--weekly-rows", type=int, help="rows of the weekly file (default 0.5%%)")
     parser.add_argument("--export-treatments", default=bench_export.TREATMENTS)
@@ -107,12 +118,10 @@ class Run:
         self.report: dict[str, Any] = {"suite": "docfinder bench", "format": 1, "notes": []}
         self.files: list[Path] = []
         self.manifest: dict[str, Any] = {}
-        self.db = args.db or str(self.work / f"bench-{self._name()}.duckdb")
+        self.scale = DEFAULT_SCALE if args.scale is None else args.scale
+        self.db = args.db or str(self.work / f"bench-{args.region}-{self.scale:g}.duckdb")
         self.built_here = args.db is None
-        self.repeat = args.repeat or (3 if args.scale <= 0.01 else 1)
-
-    def _name(self) -> str:
-        return f"{self.args.region}-{self.args.scale:g}"
+        self.repeat = args.repeat or 1  # set again once the data's scale is known
 
     def note(self, text: str) -> None:
         print(f"bench: {text}", file=sys.stderr)
@@ -191,12 +200,12 @@ def prepare_data(r: Run) -> None:
     args = r.args
     folder = args.data
     if folder is None:
-        folder = r.work / f"data-{args.region}-{args.scale:g}-seed{args.seed}"
+        folder = r.work / f"data-{args.region}-{r.scale:g}-seed{args.seed}"
         manifest = folder / "manifest.json"
         if not manifest.exists():
             with r.stage("generate"):
                 command = [str(Path(sys.executable).parent / "docfinder"), "generate"]
-                command += [str(folder), "--region", args.region, "--scale", f"{args.scale:g}"]
+                command += [str(folder), "--region", args.region, "--scale", f"{r.scale:g}"]
                 command += ["--seed", str(args.seed), "--quiet"]
                 run_child(command).check("docfinder generate")
     folder = folder.resolve()
@@ -205,10 +214,13 @@ def prepare_data(r: Run) -> None:
         raise SystemExit(f"no data files (.csv, .zip) in {folder}")
     manifest_path = folder / "manifest.json"
     r.manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    scale = r.manifest.get("scale", args.scale if args.data is None else None)
-    if args.data is not None and scale is not None and scale != args.scale:
-        r.note(f"--data holds scale {scale:g}: reported as such (not --scale {args.scale:g})")
     region = r.manifest.get("region", args.region if args.data is None else None)
+    scale = r.manifest.get("scale", r.scale if args.data is None else args.scale)
+    if args.data is not None and None not in (scale, args.scale) and scale != args.scale:
+        r.note(f"--data holds scale {scale:g}: reported as such (not --scale {args.scale:g})")
+    # Repeats cost little on small data: three runs, the median reported.
+    small = scale is not None and scale <= DEFAULT_SCALE and region == "national"
+    r.repeat = args.repeat or (3 if small else 1)
     r.report["label"] = args.label or f"{region or 'data'}-{scale if scale is not None else '?'}"
     r.report["data"] = {
         "source": "docfinder generate" if r.manifest else "given files",
@@ -482,17 +494,15 @@ def http(r: Run) -> None:
                 status, _ = http_load.get(server.base + paths[0])
                 if status != 200:
                     raise RuntimeError(f"{scenario}: {paths[0]} answered {status}")
-                # Warm-up, not reported: each worker's caches and first connections.
+                # Warm-up, not reported: each worker's caches and first connections. Its rate
+                # also bounds the count: the run is shortened when --http-seconds at that rate
+                # would exceed --http-requests.
                 warm = min(3.0, args.http_seconds)
-                http_load.load(server, paths, warm, args.http_connections, 0, r.work)
-                figures = http_load.load(
-                    server,
-                    paths,
-                    args.http_seconds,
-                    args.http_connections,
-                    args.http_requests,
-                    r.work,
-                )
+                rate = http_load.load(server, paths, warm, args.http_connections, r.work)
+                seconds = args.http_seconds
+                if rate["requests_per_s"] > 0:
+                    seconds = min(seconds, args.http_requests / rate["requests_per_s"])
+                figures = http_load.load(server, paths, seconds, args.http_connections, r.work)
                 result["runs"].append({"scenario": scenario, **figures})
                 if figures["worker_restarts"]:
                     r.note(
